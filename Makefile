@@ -1,0 +1,80 @@
+# earshot — plain GNU make. `make` builds ./earshot; `make help` lists targets.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR   = $(PREFIX)/bin
+DATADIR  = $(PREFIX)/share/earshot
+CC      ?= cc
+BUILD   ?= build
+
+PKGS       = libcurl libxml-2.0 jansson libpcre2-8 sqlite3
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic
+ifeq ($(WERROR),1)
+CFLAGS += -Werror
+endif
+CPPFLAGS += -Isrc -DEARSHOT_DATADIR='"$(DATADIR)"' $(PKG_CFLAGS)
+LDLIBS   += $(PKG_LIBS) -lm
+
+SRC     = $(wildcard src/*.c)
+OBJ     = $(SRC:src/%.c=$(BUILD)/%.o)
+LIBOBJ  = $(filter-out $(BUILD)/main.o,$(OBJ))
+TESTSRC = $(wildcard tests/test_*.c)
+TESTBIN = $(TESTSRC:tests/%.c=$(BUILD)/tests/%)
+EARSHOT = $(if $(filter build,$(BUILD)),./earshot,$(BUILD)/earshot)
+
+.PHONY: all test asan run install uninstall clean help
+all: $(EARSHOT)
+
+$(EARSHOT): $(OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
+
+$(BUILD)/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c tests/test.h $(LIBOBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS)
+
+-include $(OBJ:.o=.d)
+
+# Unit test binaries and tests/*.sh; tests/run sums them into "N passed, N failed".
+test: $(EARSHOT) $(TESTBIN)
+	@EARSHOT=$(abspath $(EARSHOT)) tests/run $(BUILD)/tests
+
+# The same tests in a separate build with AddressSanitizer and UBSan.
+asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+	    LDFLAGS="-fsanitize=address,undefined" test
+
+# Set up (dependencies, build) and run the main job on the offline sample.
+run:
+	@scripts/deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-sample
+
+install: $(EARSHOT)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/lexicon
+	install -m 755 $(EARSHOT) $(DESTDIR)$(BINDIR)/earshot
+	install -m 644 lexicon/*.tsv $(DESTDIR)$(DATADIR)/lexicon/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/earshot
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build earshot
+
+help:
+	@echo "make            build ./earshot"
+	@echo "make run        install dependencies, build, run on the offline sample"
+	@echo "make test       run all tests (WERROR=1 for warnings as errors)"
+	@echo "make asan       run all tests under AddressSanitizer + UBSan"
+	@echo "make install    install under PREFIX (default /usr/local), honours DESTDIR"
+
+# Further targets (bench, eval, fuzz, conformance) live in mk/*.mk.
+-include mk/*.mk

@@ -1,0 +1,45 @@
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Process-wide logging settings, set once by main(). */
+static int log_max = L_NOTICE;
+static int log_journal;
+static unsigned n_errors, n_warnings;
+
+void
+log_init(int verbosity)
+{
+	log_max = verbosity < 0 ? L_ERROR : verbosity == 0 ? L_NOTICE :
+	    verbosity == 1 ? L_INFO : L_DEBUG;
+	log_journal = getenv("JOURNAL_STREAM") != NULL;
+}
+
+unsigned log_errors(void) { return n_errors; }
+unsigned log_warnings(void) { return n_warnings; }
+
+void
+log_msg(enum log_level lv, const char *fmt, ...)
+{
+	static const char *names[] = { [L_ERROR] = "error", [L_WARN] = "warning",
+	    [L_NOTICE] = "note", [L_INFO] = "info", [L_DEBUG] = "debug" };
+	char line[2048];
+	va_list ap;
+
+	if (lv == L_ERROR)
+		n_errors++;
+	else if (lv == L_WARN)
+		n_warnings++;
+	if ((int)lv > log_max)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	/* One write per line so concurrent writers never interleave mid-line. */
+	if (log_journal)
+		fprintf(stderr, "<%d>%s\n", (int)lv, line);
+	else
+		fprintf(stderr, "earshot: %s: %s\n", names[lv], line);
+}

@@ -1,0 +1,41 @@
+/* Scores text against a lexicon with VADER-class rules, and explains why. */
+#ifndef EARSHOT_SENTIMENT_H
+#define EARSHOT_SENTIMENT_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "lexicon.h"
+
+enum sentiment_label { SENT_NEGATIVE = -1, SENT_NEUTRAL = 0, SENT_POSITIVE = 1 };
+
+struct sentiment {
+	double compound;            /* normalised sum, in [-1, 1] */
+	double pos, neg, neu;       /* shares of the text's weight, sum to 1 */
+	enum sentiment_label label; /* from compound and the thresholds */
+	unsigned aspects;           /* bit i set: aspect i was mentioned */
+};
+
+struct sentiment_opts {
+	double pos_threshold; /* label positive when compound >= this (0.05) */
+	double neg_threshold; /* label negative when compound <= this (-0.05) */
+};
+
+/* Defaults: 0.05 / -0.05. */
+void sentiment_opts_default(struct sentiment_opts *o);
+/* Scores text[0..len) (UTF-8). Never fails; empty text scores 0, neutral.
+ * o may be NULL for defaults. */
+void sentiment_score(const struct lexicon *lx, const struct sentiment_opts *o,
+    const char *text, size_t len, struct sentiment *out);
+/* Appends a one-line reason for a responder to out, e.g.
+ * "'refund' -2.1, 'never again' -2.5 (negated: 'good'); about billing". */
+int sentiment_reason(const struct lexicon *lx, const char *text, size_t len,
+    struct buf *out);
+/* Appends the full multi-line explanation (`earshot explain`) to out. */
+int sentiment_explain(const struct lexicon *lx, const struct sentiment_opts *o,
+    const char *text, size_t len, struct buf *out);
+/* Name of aspect bit i ("billing", "support", ...) or NULL past the last. */
+const char *sentiment_aspect_name(const struct lexicon *lx, unsigned i);
+const char *sentiment_label_name(enum sentiment_label l);
+
+#endif

@@ -1,0 +1,42 @@
+/* Small string, hashing and time helpers shared by every stage. */
+#ifndef EARSHOT_UTIL_H
+#define EARSHOT_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* strdup that accepts NULL (returns NULL). Caller frees. */
+char *xstrdup(const char *s);
+/* strndup equivalent. Caller frees. */
+char *xstrndup(const char *s, size_t n);
+/* Trims ASCII whitespace in place; returns s advanced past leading space. */
+char *str_trim(char *s);
+/* 1 if s starts with prefix. */
+int str_startswith(const char *s, const char *prefix);
+/* snprintf into a caller's error buffer; a NULL buffer is ignored. */
+void errf(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* 64-bit FNV-1a; hash64_more continues a hash over further bytes. */
+uint64_t hash64(const void *p, size_t n);
+uint64_t hash64_more(uint64_t h, const void *p, size_t n);
+/* Writes h as 16 lowercase hex digits plus NUL into out[17]. */
+void hash64_hex(uint64_t h, char out[17]);
+
+/* Unix time of a broken-down UTC time (timegm, which POSIX lacks). */
+int64_t time_from_utc(const struct tm *tm);
+/* Formats t as "2024-05-01T09:30:00Z" into out[21]. */
+void time_iso8601(int64_t t, char out[21]);
+/* Parses "90", "90s", "15m", "2h", "7d" into seconds; -1 if malformed. */
+long long parse_duration(const char *s);
+
+/* 1 if s[0..n) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
+int utf8_valid(const char *s, size_t n);
+/* Replaces every invalid UTF-8 sequence in s (NUL-terminated, in place) with
+ * '?' so the result is always valid. Returns the number of replacements. */
+size_t utf8_sanitize(char *s);
+
+#endif
