@@ -1,0 +1,54 @@
+/* Finds brand mentions with PCRE2 and cuts the context each one is scored on. */
+#ifndef EARSHOT_MATCH_H
+#define EARSHOT_MATCH_H
+
+#include <stddef.h>
+
+/* One brand's rules, as configured. Arrays are borrowed for match_new's
+ * call only. */
+struct match_brand {
+	const char *name;
+	const char *const *patterns;  /* at least one; PCRE2 syntax */
+	size_t npatterns;
+	const char *const *excludes;  /* a hit inside an exclude match is ignored */
+	size_t nexcludes;
+	const char *const *requires;  /* each must also match somewhere in the text */
+	size_t nrequires;
+	const char *const *feeds;     /* only these feeds; none = all feeds */
+	size_t nfeeds;
+	int case_sensitive;           /* default 0: case-insensitive */
+};
+
+struct match_opts {
+	unsigned context_sentences;   /* neighbours each side of the hit's sentence (0) */
+	unsigned max_context;         /* bytes cap on the context (600) */
+	unsigned match_limit;         /* PCRE2 match limit per call */
+	unsigned depth_limit;         /* PCRE2 depth limit per call */
+};
+
+/* A brand's first mention in a text. Offsets are bytes into the text. */
+struct match_hit {
+	size_t brand;        /* index into the brands given to match_new */
+	size_t start, end;   /* the matched span */
+	size_t ctx_start, ctx_end; /* the sentence(s) around it, for scoring */
+};
+
+struct matcher;
+
+void match_opts_default(struct match_opts *o);
+/* Compiles (and JITs) every pattern. Returns a matcher the caller frees with
+ * match_free, or NULL with a message naming the brand, the pattern and the
+ * offset of the error in err. o may be NULL for defaults. */
+struct matcher *match_new(const struct match_brand *brands, size_t n,
+    const struct match_opts *o, char *err, size_t errlen);
+void match_free(struct matcher *m);
+/* Finds at most one hit per brand in text[0..len) (UTF-8) from the given feed
+ * (NULL: ignore feed scoping), in brand order. Writes up to maxhits hits and
+ * returns how many. A brand whose patterns hit the match or depth limit is
+ * skipped for this text and counted in *nerrors (may be NULL) with its
+ * reason in err; the other brands are still matched. */
+int match_text(const struct matcher *m, const char *feed, const char *text,
+    size_t len, struct match_hit *hits, size_t maxhits, unsigned *nerrors,
+    char *err, size_t errlen);
+
+#endif
