@@ -1,13 +1,124 @@
-/* Not implemented yet: says so and fails rather than pretend. */
+#include <jansson.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
+#include "buf.h"
+#include "cli.h"
 #include "cmd.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+enum { OPT_SINCE = OPT_FIRST_FREE, OPT_BRAND, OPT_KIND, OPT_JSON };
+
+static const char help[] =
+    "usage: earshot alerts [options]\n\n"
+    "Lists recent alerts, newest first, with the brand, the reason, the post's\n"
+    "title and link: the triage list for whoever is on call.\n\n"
+    "Options:\n"
+    "      --since AGE      how far back: 90m, 24h (default), 7d\n"
+    "      --brand NAME     only this brand\n"
+    "      --kind KIND      only this kind: negative, spike, negative_share, new_source\n"
+    "      --json           one JSON record per line (as in alerts.jsonl)\n"
+    CLI_COMMON_HELP;
+
+static int
+print_alert(const char *json, void *ctx)
+{
+	int as_json = *(int *)ctx;
+	json_t *a, *m;
+	const char *title, *link, *author, *feed, *created, *snippet;
+
+	if (as_json) {
+		puts(json);
+		return 0;
+	}
+	if (!(a = json_loads(json, 0, NULL)))
+		return 0;
+	m = json_object_get(a, "mention");
+	created = json_string_value(json_object_get(a, "created"));
+	title = json_string_value(json_object_get(m, "title"));
+	link = json_string_value(json_object_get(m, "link"));
+	author = json_string_value(json_object_get(m, "author"));
+	feed = json_string_value(json_object_get(m, "feed"));
+	snippet = json_string_value(json_object_get(m, "snippet"));
+	printf("%s  %-6s  %s  %s\n", created ? created : "?",
+	    json_string_value(json_object_get(a, "severity")),
+	    json_string_value(json_object_get(a, "brand")),
+	    json_string_value(json_object_get(a, "reason")));
+	printf("    %s%s%s  [%s]\n", title ? title : "(untitled)", author ? " by " : "",
+	    author ? author : "", feed ? feed : "?");
+	if (snippet)
+		printf("    \"%s\"\n", snippet);
+	if (link)
+		printf("    %s\n", link);
+	json_decref(a);
+	return 0;
+}
 
 int
 cmd_alerts(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("earshot alerts: not implemented yet\n", stderr);
-	return EXIT_USAGE;
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "brand", required_argument, NULL, OPT_BRAND },
+		{ "kind", required_argument, NULL, OPT_KIND },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *brand = NULL, *kind = NULL;
+	long long since = 86400;
+	struct cli cli = {0};
+	struct store *s;
+	struct conf c;
+	struct buf db = {0};
+	struct stat sb;
+	int ch, as_json = 0, rc = EXIT_OK;
+	char err[512];
+
+	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORT, opts, NULL)) != -1) {
+		if (cli_option(&cli, ch, optarg))
+			continue;
+		switch (ch) {
+		case OPT_SINCE:
+			if ((since = parse_duration(optarg)) < 0) {
+				log_error("--since wants a duration such as 90m, 24h or 7d, not '%s'",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_BRAND: brand = optarg; break;
+		case OPT_KIND: kind = optarg; break;
+		case OPT_JSON: as_json = 1; break;
+		default:
+			fputs(help, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (cli.help) {
+		fputs(help, stdout);
+		return EXIT_OK;
+	}
+	if (cli_load(&cli, &c) < 0)
+		return EXIT_USAGE;
+	if (brand && !conf_brand_by_name(&c, brand))
+		log_warn("'%s' is not a brand in %s; listing its past alerts anyway", brand,
+		    c.path);
+	buf_printf(&db, "%s/earshot.db", c.state_dir);
+	if (stat(db.data, &sb) != 0) {
+		log_notice("no alerts yet: earshot has not run with state in %s", c.state_dir);
+	} else if (!(s = store_open(c.state_dir, err, sizeof err))) {
+		log_error("%s", err);
+		rc = EXIT_FATAL;
+	} else {
+		store_each_alert(s, (int64_t)time(NULL) - since, brand, kind, print_alert,
+		    &as_json);
+		store_close(s);
+	}
+	buf_free(&db);
+	conf_free(&c);
+	return rc;
 }

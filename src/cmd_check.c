@@ -1,13 +1,213 @@
-/* Not implemented yet: says so and fails rather than pretend. */
+#include <curl/curl.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "buf.h"
+#include "cli.h"
 #include "cmd.h"
+#include "lexicon.h"
+#include "log.h"
+#include "match.h"
+#include "pipeline.h"
+#include "schedule.h"
+#include "store.h"
+#include "util.h"
+
+static const char help[] =
+    "usage: earshot check [options]\n\n"
+    "Checks the configuration without fetching anything: every brand's\n"
+    "patterns compile, lexicon files load, feed URLs are valid. Then lists\n"
+    "each feed with its state: when it is next due, and if it is failing,\n"
+    "since when and why.\n\n"
+    "Options:\n"
+    CLI_COMMON_HELP
+    "\nExit status: 0 the configuration is valid; 2 it is not (errors name\n"
+    "the file and line).\n";
+
+/* The URL without user info or query string: those may hold secrets. */
+static void
+safe_url(const char *url, char *out, size_t len)
+{
+	CURLU *u = curl_url();
+	char *s = NULL;
+
+	snprintf(out, len, "%s", url);
+	if (!u)
+		return;
+	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK) {
+		int had_query = 0;
+		char *q = NULL;
+
+		if (curl_url_get(u, CURLUPART_QUERY, &q, 0) == CURLUE_OK) {
+			had_query = 1;
+			curl_free(q);
+		}
+		curl_url_set(u, CURLUPART_USER, NULL, 0);
+		curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
+		curl_url_set(u, CURLUPART_QUERY, NULL, 0);
+		if (curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK) {
+			snprintf(out, len, "%s%s", s, had_query ? "?…" : "");
+			curl_free(s);
+		}
+	}
+	curl_url_cleanup(u);
+}
+
+static int
+check_urls(const struct conf *c)
+{
+	int bad = 0;
+	size_t i;
+
+	for (i = 0; i < c->nfeeds; i++) {
+		const struct conf_feed *f = &c->feeds[i];
+		CURLU *u = curl_url();
+		char *scheme = NULL;
+
+		if (curl_url_set(u, CURLUPART_URL, f->url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
+		    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
+			log_error("%s:%d: feed '%s': not a valid URL", f->file, f->line, f->name);
+			bad++;
+		} else if (strcmp(scheme, "http") && strcmp(scheme, "https") &&
+		    strcmp(scheme, "file")) {
+			log_error("%s:%d: feed '%s': earshot fetches http, https and file URLs, "
+			    "not %s", f->file, f->line, f->name, scheme);
+			bad++;
+		} else if (!strcmp(scheme, "file")) {
+			char *path = NULL;
+
+			if (curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE) == CURLUE_OK &&
+			    access(path, R_OK) != 0) {
+				log_error("%s:%d: feed '%s': cannot read %s", f->file, f->line,
+				    f->name, path);
+				bad++;
+			}
+			curl_free(path);
+		}
+		curl_free(scheme);
+		curl_url_cleanup(u);
+	}
+	return bad;
+}
+
+static void
+when(int64_t t, int64_t now, char *out, size_t len)
+{
+	int64_t d = t - now;
+
+	if (d <= 0)
+		snprintf(out, len, "due now");
+	else if (d < 3600)
+		snprintf(out, len, "due in %lldm", (long long)(d + 59) / 60);
+	else if (d < 2 * 86400)
+		snprintf(out, len, "due in %lldh%02lldm", (long long)d / 3600,
+		    (long long)(d % 3600) / 60);
+	else
+		snprintf(out, len, "due in %lldd", (long long)d / 86400);
+}
+
+static void
+list_feeds(const struct conf *c)
+{
+	struct store *s = NULL;
+	struct buf db = {0};
+	struct stat sb;
+	int64_t now = time(NULL);
+	size_t i;
+
+	buf_printf(&db, "%s/earshot.db", c->state_dir);
+	if (stat(db.data, &sb) == 0)
+		s = store_open(c->state_dir, NULL, 0);
+	buf_free(&db);
+	printf("%zu feed%s:\n", c->nfeeds, c->nfeeds == 1 ? "" : "s");
+	for (i = 0; i < c->nfeeds; i++) {
+		const struct conf_feed *f = &c->feeds[i];
+		struct feed_state st = {0};
+		char url[512], due[64], since[21];
+
+		safe_url(f->url, url, sizeof url);
+		if (s)
+			store_feed_state(s, f->name, &st);
+		if (!st.last_attempt)
+			snprintf(due, sizeof due, "never polled, due now");
+		else
+			when(st.next_due, now, due, sizeof due);
+		printf("  %-20s %-8s every %-5lldm  %s\n      %s\n", f->name, f->type,
+		    (long long)f->interval / 60, due, url);
+		if (st.failures) {
+			time_iso8601(st.failing_since, since);
+			printf("      FAILING since %s (%u time%s): %s\n", since, st.failures,
+			    st.failures == 1 ? "" : "s", st.last_error ? st.last_error : "?");
+		} else if (st.last_success) {
+			time_iso8601(st.last_success, since);
+			printf("      last success %s (HTTP %ld)\n", since, st.http_status);
+		}
+		feed_state_clear(&st);
+	}
+	store_close(s);
+}
 
 int
 cmd_check(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("earshot check: not implemented yet\n", stderr);
-	return EXIT_USAGE;
+	static const struct option opts[] = { CLI_COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
+	struct cli cli = {0};
+	struct lexicon **lx = NULL;
+	struct matcher *m;
+	struct conf c;
+	size_t i;
+	int ch, bad = 0;
+
+	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORT, opts, NULL)) != -1) {
+		if (!cli_option(&cli, ch, optarg)) {
+			fputs(help, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (cli.help) {
+		fputs(help, stdout);
+		return EXIT_OK;
+	}
+	if (cli_load(&cli, &c) < 0)
+		return EXIT_USAGE;
+	if (!(m = pipeline_matcher(&c)))
+		bad++;
+	match_free(m);
+	if (pipeline_lexicons(&c, &lx) < 0)
+		bad++;
+	bad += check_urls(&c);
+	if (bad) {
+		log_error("%s: %d problem%s found; nothing was fetched", c.path, bad,
+		    bad == 1 ? "" : "s");
+		pipeline_lexicons_free(&c, lx);
+		conf_free(&c);
+		return EXIT_USAGE;
+	}
+	printf("%s: configuration OK (%zu file%s read)\n", c.path, c.files.n,
+	    c.files.n == 1 ? "" : "s");
+	printf("state: %s\noutput: %s\nlexicon: %zu terms\n", c.state_dir, c.out_dir,
+	    lexicon_size(lx[c.nbrands]));
+	printf("%zu brand%s:\n", c.nbrands, c.nbrands == 1 ? "" : "s");
+	for (i = 0; i < c.nbrands; i++) {
+		const struct conf_brand *b = &c.brands[i];
+
+		printf("  %-20s %zu pattern%s, %zu exclusion%s, alerts at %.2f or below",
+		    b->name, b->match.n, b->match.n == 1 ? "" : "s", b->exclude.n,
+		    b->exclude.n == 1 ? "" : "s", b->negative_threshold);
+		if (b->competitors.n) {
+			size_t j;
+
+			printf(", competitors:");
+			for (j = 0; j < b->competitors.n; j++)
+				printf(" %s", b->competitors.v[j]);
+		}
+		putchar('\n');
+	}
+	list_feeds(&c);
+	pipeline_lexicons_free(&c, lx);
+	conf_free(&c);
+	return EXIT_OK;
 }

@@ -1,13 +1,88 @@
-/* Not implemented yet: says so and fails rather than pretend. */
 #include <stdio.h>
+#include <string.h>
 
+#include "cli.h"
 #include "cmd.h"
+#include "log.h"
+#include "pipeline.h"
+
+enum { OPT_ALL = OPT_FIRST_FREE, OPT_FEED };
+
+static const char help[] =
+    "usage: earshot run [options]\n\n"
+    "Polls the feeds that are due, records new mentions of your brands with\n"
+    "their sentiment, sends alerts for negative ones, and updates the files\n"
+    "in the output folder (mentions.jsonl, alerts.jsonl, summary.json/.md).\n"
+    "Meant to be started by a timer: it never runs twice at once.\n\n"
+    "Options:\n"
+    "      --all            poll every feed now, whatever the schedule says\n"
+    "      --feed NAME      poll only this feed, now\n"
+    CLI_COMMON_HELP
+    "\nExit status: 0 all good; 1 finished, but some feeds failed (see\n"
+    "'earshot check'); 2 usage or configuration error; 3 could not run at all;\n"
+    "4 another run is still working, so this one did nothing.\n";
 
 int
 cmd_run(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("earshot run: not implemented yet\n", stderr);
-	return EXIT_USAGE;
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "feed", required_argument, NULL, OPT_FEED },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct run_opts ro = {0};
+	struct run_stats st;
+	struct cli cli = {0};
+	struct conf c;
+	enum run_result res;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORT, opts, NULL)) != -1) {
+		if (cli_option(&cli, ch, optarg))
+			continue;
+		if (ch == OPT_ALL)
+			ro.all = 1;
+		else if (ch == OPT_FEED)
+			ro.feed = optarg;
+		else {
+			fputs(help, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (cli.help) {
+		fputs(help, stdout);
+		return EXIT_OK;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "earshot run: unexpected argument '%s'\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (cli_load(&cli, &c) < 0)
+		return EXIT_USAGE;
+	if (ro.feed && !conf_feed_by_name(&c, ro.feed)) {
+		log_error("no feed named '%s' in %s", ro.feed, c.path);
+		conf_free(&c);
+		return EXIT_USAGE;
+	}
+	res = pipeline_run(&c, &ro, &st);
+	if (res == RUN_OK || res == RUN_PARTIAL) {
+		char failed[96] = "";
+
+		if (st.failed)
+			snprintf(failed, sizeof failed, ", %u failed (see 'earshot check')",
+			    st.failed);
+		log_notice("%u feed%s%s, %u new item%s, %u mention%s: %u positive, "
+		    "%u neutral, %u negative; %u alert%s. Results in %s", st.feeds,
+		    st.feeds == 1 ? "" : "s", failed, st.new_items,
+		    st.new_items == 1 ? "" : "s", st.mentions, st.mentions == 1 ? "" : "s",
+		    st.pos, st.neu, st.neg, st.alerts, st.alerts == 1 ? "" : "s", c.out_dir);
+	}
+	conf_free(&c);
+	switch (res) {
+	case RUN_OK: return EXIT_OK;
+	case RUN_PARTIAL: return EXIT_PARTIAL;
+	case RUN_LOCKED: return EXIT_LOCKED;
+	default: return EXIT_FATAL;
+	}
 }

@@ -8,6 +8,7 @@
 static int log_max = L_NOTICE;
 static int log_journal;
 static unsigned n_errors, n_warnings;
+static FILE *log_file;
 
 void
 log_init(int verbosity)
@@ -16,6 +17,8 @@ log_init(int verbosity)
 	    verbosity == 1 ? L_INFO : L_DEBUG;
 	log_journal = getenv("JOURNAL_STREAM") != NULL;
 }
+
+void log_to(FILE *f) { log_file = f; }
 
 unsigned log_errors(void) { return n_errors; }
 unsigned log_warnings(void) { return n_warnings; }
@@ -39,7 +42,7 @@ log_msg(enum log_level lv, const char *fmt, ...)
 	va_end(ap);
 	/* One write per line so concurrent writers never interleave mid-line. */
 	if (log_journal)
-		fprintf(stderr, "<%d>%s\n", (int)lv, line);
+		fprintf(log_file ? log_file : stderr, "<%d>%s\n", (int)lv, line);
 	else
-		fprintf(stderr, "earshot: %s: %s\n", names[lv], line);
+		fprintf(log_file ? log_file : stderr, "earshot: %s: %s\n", names[lv], line);
 }

@@ -3,12 +3,17 @@
 #ifndef EARSHOT_LOG_H
 #define EARSHOT_LOG_H
 
+#include <stdio.h>
+
 enum log_level { L_ERROR = 3, L_WARN = 4, L_NOTICE = 5, L_INFO = 6, L_DEBUG = 7 };
 
 /* verbosity: -1 errors only (-q), 0 warnings and notices, 1 info (-v), 2 debug (-vv). */
 void log_init(int verbosity);
 void log_msg(enum log_level lv, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Sends log lines to f instead of stderr (tests read them back); NULL
+ * restores stderr. */
+void log_to(FILE *f);
 /* Number of L_ERROR and L_WARN lines logged so far. */
 unsigned log_errors(void);
 unsigned log_warnings(void);

@@ -39,4 +39,9 @@ int utf8_valid(const char *s, size_t n);
  * '?' so the result is always valid. Returns the number of replacements. */
 size_t utf8_sanitize(char *s);
 
+
+
+/* mkdir -p with mode 0755; 0 or -1 (errno set). */
+int mkdir_p(const char *path);
+
 #endif

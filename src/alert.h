@@ -1,0 +1,14 @@
+/* Alert rules over new mentions. */
+#ifndef EARSHOT_ALERT_H
+#define EARSHOT_ALERT_H
+
+#include "store.h"
+
+/* If m trips its brand's negative rule (compound <= threshold), fills a
+ * (strings malloc'd, freed by alert_clear) and returns 1; else 0. The alert
+ * id is derived from the mention, so the same mention never alerts twice. */
+int alert_for_negative(const struct mention *m, double threshold,
+    struct alert *a);
+void alert_clear(struct alert *a);
+
+#endif

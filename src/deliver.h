@@ -1,0 +1,26 @@
+/* Moves records out of the store: mentions to mentions.jsonl, alerts from
+ * the outbox to alerts.jsonl, a webhook and/or a command. */
+#ifndef EARSHOT_DELIVER_H
+#define EARSHOT_DELIVER_H
+
+#include <stdint.h>
+
+#include "conf.h"
+#include "store.h"
+
+struct deliver_stats {
+	unsigned mentions;   /* lines appended to mentions.jsonl */
+	unsigned alerts;     /* lines appended to alerts.jsonl */
+	unsigned sent;       /* webhook / command deliveries that succeeded */
+	unsigned failed;     /* deliveries that failed and wait in the outbox */
+};
+
+/* Appends every unexported mention to OUT/mentions.jsonl and every pending
+ * alert to OUT/alerts.jsonl exactly once (fsync'd before being marked, and
+ * a crash in between is detected from the file's tail), then tries the
+ * webhook and command channels; failures stay queued with backoff. Returns
+ * 0, or -1 if the files could not be written. */
+int deliver_all(struct store *s, const struct conf *c, int64_t now,
+    struct deliver_stats *st);
+
+#endif

@@ -1,0 +1,549 @@
+#include "pipeline.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alert.h"
+#include "buf.h"
+#include "deliver.h"
+#include "fetch.h"
+#include "lexicon.h"
+#include "log.h"
+#include "match.h"
+#include "parse.h"
+#include "record.h"
+#include "report.h"
+#include "schedule.h"
+#include "sentiment.h"
+#include "store.h"
+#include "util.h"
+#include "version.h"
+
+/* Items shorter than this get no content hash: "Love it!" posted to two
+ * feeds by two people is two mentions, not one syndicated post. */
+#define MIN_HASHED_TEXT 64
+
+struct feed_run {
+	const struct conf_feed *feed;
+	struct feed_state state;
+	struct parse_map map;
+	struct fetch_job job;
+};
+
+struct run {
+	const struct conf *c;
+	struct store *s;
+	struct matcher *m;
+	struct lexicon **lex;
+	struct sentiment_opts so;
+	struct schedule_opts sched;
+	const char *channels[4];
+	struct run_stats *st;
+	unsigned rng;
+	int store_failed;
+	/* the feed being processed */
+	const struct conf_feed *feed;
+	struct match_hit *hits;
+	struct buf text;
+	unsigned feed_items, feed_new, feed_mentions;
+};
+
+int
+pipeline_lexicons(const struct conf *c, struct lexicon ***out)
+{
+	struct lexicon **lx = calloc(c->nbrands + 1, sizeof *lx), *global;
+	const char **paths;
+	const char *def = lexicon_default_path();
+	size_t i, j, n;
+	char err[512];
+
+	*out = NULL;
+	if (!lx)
+		return -1;
+	if (!c->lexicon.n && !def) {
+		log_error("no sentiment lexicon: set 'lexicon' in %s (none is installed)",
+		    c->path);
+		free(lx);
+		return -1;
+	}
+	paths = calloc(c->lexicon.n + 1 + 64, sizeof *paths);
+	n = 0;
+	if (c->lexicon.n)
+		for (i = 0; i < c->lexicon.n; i++)
+			paths[n++] = c->lexicon.v[i];
+	else
+		paths[n++] = def;
+	if (!(global = lexicon_load(paths, n, err, sizeof err))) {
+		log_error("%s", err);
+		free(paths);
+		free(lx);
+		return -1;
+	}
+	/* The last slot keeps the shared lexicon so it is freed exactly once. */
+	lx[c->nbrands] = global;
+	for (i = 0; i < c->nbrands; i++) {
+		const struct conf_brand *b = &c->brands[i];
+		size_t k = n;
+
+		if (!b->lexicon.n) {
+			lx[i] = global;
+			continue;
+		}
+		for (j = 0; j < b->lexicon.n && k < n + 64; j++)
+			paths[k++] = b->lexicon.v[j];
+		if (!(lx[i] = lexicon_load(paths, k, err, sizeof err))) {
+			log_error("brand '%s' (%s:%d): %s", b->name, b->file, b->line, err);
+			lx[i] = global;
+			pipeline_lexicons_free(c, lx);
+			free(paths);
+			return -1;
+		}
+	}
+	free(paths);
+	*out = lx;
+	return 0;
+}
+
+void
+pipeline_lexicons_free(const struct conf *c, struct lexicon **lx)
+{
+	size_t i;
+
+	if (!lx)
+		return;
+	for (i = 0; i < c->nbrands; i++)
+		if (lx[i] != lx[c->nbrands])
+			lexicon_free(lx[i]);
+	lexicon_free(lx[c->nbrands]);
+	free(lx);
+}
+
+struct matcher *
+pipeline_matcher(const struct conf *c)
+{
+	struct match_brand *mb = calloc(c->nbrands + 1, sizeof *mb);
+	struct match_opts mo;
+	struct matcher *m;
+	char err[512];
+	size_t i;
+
+	if (!mb)
+		return NULL;
+	for (i = 0; i < c->nbrands; i++) {
+		const struct conf_brand *b = &c->brands[i];
+
+		mb[i].name = b->name;
+		mb[i].patterns = (const char *const *)b->match.v;
+		mb[i].npatterns = b->match.n;
+		mb[i].excludes = (const char *const *)b->exclude.v;
+		mb[i].nexcludes = b->exclude.n;
+		mb[i].requires = (const char *const *)b->require.v;
+		mb[i].nrequires = b->require.n;
+		mb[i].feeds = (const char *const *)b->feeds.v;
+		mb[i].nfeeds = b->feeds.n;
+		mb[i].case_sensitive = b->case_sensitive;
+	}
+	match_opts_default(&mo);
+	mo.context_sentences = (unsigned)c->context_sentences;
+	if (!(m = match_new(mb, c->nbrands, &mo, err, sizeof err)))
+		log_error("%s: %s", c->path, err);
+	free(mb);
+	return m;
+}
+
+/* Takes an exclusive lock on STATE/earshot.lock for the life of the
+ * process (fcntl locks die with it, so a killed run never leaves a stale
+ * lock). Returns the fd, -2 if another process holds it, -1 on error. */
+static int
+take_lock(const char *dir)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	struct buf path = {0};
+	int fd;
+
+	buf_printf(&path, "%s/earshot.lock", dir);
+	fd = open(path.data, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		log_error("%s: cannot create the run lock: %s", path.data, strerror(errno));
+		buf_free(&path);
+		return -1;
+	}
+	if (fcntl(fd, F_SETLK, &fl) < 0) {
+		int busy = errno == EACCES || errno == EAGAIN;
+
+		if (busy && fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
+			log_notice("another earshot run (pid %ld) is still working on %s; "
+			    "this one exits without doing anything", (long)fl.l_pid, dir);
+		else if (busy)
+			log_notice("another earshot run is still working on %s", dir);
+		else
+			log_error("%s: cannot lock: %s", path.data, strerror(errno));
+		close(fd);
+		buf_free(&path);
+		return busy ? -2 : -1;
+	}
+	buf_free(&path);
+	return fd;
+}
+
+static void
+aspects_csv(const struct lexicon *lx, unsigned bits, struct buf *out)
+{
+	const char *name;
+	unsigned i;
+
+	for (i = 0; (name = sentiment_aspect_name(lx, i)); i++) {
+		if (!(bits & (1u << i)))
+			continue;
+		if (out->len)
+			buf_putc(out, ',');
+		buf_puts(out, name);
+	}
+}
+
+/* Builds, scores and records the mention of one brand in the current item;
+ * alerts when it is negative enough. */
+static int
+record_hit(struct run *r, const struct item *it, const struct match_hit *h, int64_t now)
+{
+	const struct conf_brand *b = &r->c->brands[h->brand];
+	const struct lexicon *lx = r->lex[h->brand];
+	const char *text = r->text.data;
+	struct buf aspects = {0}, reason = {0};
+	struct mention m = {0};
+	struct sentiment sc;
+	struct alert a;
+	char *json, *p;
+	uint64_t id;
+	int rc = -1, added;
+
+	id = hash64(b->name, strlen(b->name) + 1);
+	id = hash64_more(id, r->feed->name, strlen(r->feed->name) + 1);
+	id = hash64_more(id, it->id, strlen(it->id));
+	hash64_hex(id, m.id);
+	m.brand = b->name;
+	m.feed = r->feed->name;
+	m.item_id = it->id;
+	m.link = it->link;
+	m.author = it->author;
+	m.title = it->title;
+	m.published = it->published;
+	m.created = now;
+	m.rating = it->rating;
+	m.rating_scale = it->rating_scale;
+	m.snippet = xstrndup(text + h->ctx_start, h->ctx_end - h->ctx_start);
+	m.matched = xstrndup(text + h->start, h->end - h->start);
+	if (!m.snippet || !m.matched)
+		goto out;
+	/* Line breaks become spaces: same length, so offsets stay valid. */
+	for (p = m.snippet; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	m.hl_start = h->start - h->ctx_start;
+	m.hl_end = h->end - h->ctx_start;
+	sentiment_score(lx, &r->so, m.snippet, strlen(m.snippet), &sc);
+	m.compound = sc.compound;
+	m.label = sc.label;
+	aspects_csv(lx, sc.aspects, &aspects);
+	m.aspects = aspects.data;
+	sentiment_reason(lx, m.snippet, strlen(m.snippet), &reason);
+	m.reason = reason.data;
+	if (!(json = record_mention(&m)))
+		goto out;
+	added = store_add_mention(r->s, &m, json);
+	free(json);
+	if (added < 0)
+		goto out;
+	rc = 0;
+	if (added == 1)
+		goto out;     /* recorded by an earlier run */
+	r->st->mentions++;
+	r->feed_mentions++;
+	if (sc.label > 0)
+		r->st->pos++;
+	else if (sc.label < 0)
+		r->st->neg++;
+	else
+		r->st->neu++;
+	if ((added = alert_for_negative(&m, b->negative_threshold, &a)) > 0) {
+		int ar = store_add_alert(r->s, &a, m.id, r->channels);
+
+		if (ar == 0)
+			r->st->alerts++;
+		rc = ar < 0 ? -1 : 0;
+		alert_clear(&a);
+	} else if (added < 0) {
+		rc = -1;
+	}
+out:
+	free(m.snippet);
+	free(m.matched);
+	buf_free(&aspects);
+	buf_free(&reason);
+	return rc;
+}
+
+static void
+content_hash(const struct item *it, char out[17])
+{
+	size_t tl = it->title ? strlen(it->title) : 0, xl = it->text ? strlen(it->text) : 0;
+	uint64_t h;
+
+	out[0] = '\0';
+	if (tl + xl < MIN_HASHED_TEXT)
+		return;
+	h = hash64(it->title ? it->title : "", tl + 1);
+	h = hash64_more(h, it->text ? it->text : "", xl);
+	hash64_hex(h, out);
+}
+
+static int
+on_item(struct item *it, void *ctx)
+{
+	struct run *r = ctx;
+	char hash[17], err[512];
+	unsigned nerr = 0;
+	int64_t now = time(NULL);
+	int seen, n, i;
+
+	r->st->items++;
+	r->feed_items++;
+	content_hash(it, hash);
+	seen = store_item_seen(r->s, r->feed->name, it, hash[0] ? hash : NULL);
+	if (seen < 0 || (!seen && store_add_item(r->s, r->feed->name, it,
+	    hash[0] ? hash : NULL, now) < 0)) {
+		r->store_failed = 1;
+		return 1;
+	}
+	if (seen)
+		return 0;
+	r->st->new_items++;
+	r->feed_new++;
+	/* The title is a sentence of its own: a line break keeps the matcher
+	 * from gluing it to the body's first sentence. */
+	buf_reset(&r->text);
+	if (it->title)
+		buf_printf(&r->text, "%s\n\n", it->title);
+	if (it->text)
+		buf_puts(&r->text, it->text);
+	if (!r->text.len)
+		return 0;
+	n = match_text(r->m, r->feed->name, r->text.data, r->text.len, r->hits,
+	    r->c->nbrands, &nerr, err, sizeof err);
+	if (nerr) {
+		log_warn("feed %s: item %s: %s", r->feed->name, it->id, err);
+		r->st->item_errors += nerr;
+	}
+	for (i = 0; i < n; i++) {
+		if (record_hit(r, it, &r->hits[i], now) < 0) {
+			r->store_failed = 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Called by the fetcher as each transfer completes: parses the body and
+ * records the feed's whole batch in one transaction. */
+static void
+on_fetched(struct fetch_job *job, void *ctx)
+{
+	struct run *r = ctx;
+	struct feed_run *fr = job->user;
+	struct parse_stats ps = {0};
+	int64_t now = time(NULL);
+	char err[sizeof job->error];
+
+	r->feed = fr->feed;
+	r->feed_items = r->feed_new = r->feed_mentions = 0;
+	if (r->store_failed || store_begin(r->s) < 0) {
+		r->store_failed = 1;
+		fetch_job_clear(job);
+		return;
+	}
+	if (job->ok && !job->not_modified) {
+		struct parse_source src = {
+			.feed = fr->feed->name,
+			.url = job->effective_url ? job->effective_url : fr->feed->url,
+			.content_type = job->content_type,
+			.data = job->body,
+			.len = job->len,
+			.fetch_time = now,
+			.type = (enum parse_type)parse_type_from_name(fr->feed->type),
+			.map = &fr->map,
+		};
+
+		if (parse_feed(&src, on_item, r, &ps, err, sizeof err) < 0) {
+			job->ok = 0;
+			snprintf(job->error, sizeof job->error, "%s", err);
+		} else if (ps.recovered) {
+			log_info("feed %s: repaired %u problem(s) in the document",
+			    fr->feed->name, ps.recovered);
+		}
+	}
+	if (r->store_failed) {
+		store_rollback(r->s);
+		fetch_job_clear(job);
+		return;
+	}
+	if (!job->ok) {
+		r->st->failed++;
+		log_error("feed %s: %s", fr->feed->name, job->error);
+	} else if (job->not_modified) {
+		r->st->not_modified++;
+		log_info("feed %s: not modified", fr->feed->name);
+	} else {
+		log_info("feed %s: %u items, %u new, %u mentions", fr->feed->name,
+		    r->feed_items, r->feed_new, r->feed_mentions);
+	}
+	{
+		struct schedule_opts so = r->sched;
+
+		so.interval = fr->feed->interval;
+		schedule_update(&fr->state, job, &so, now, &r->rng);
+	}
+	fr->state.last_attempt = now;
+	if (store_save_feed_state(r->s, fr->feed->name, &fr->state) < 0 ||
+	    store_commit(r->s) < 0) {
+		store_rollback(r->s);
+		r->store_failed = 1;
+	}
+	fetch_job_clear(job);
+}
+
+static void
+user_agent(const struct conf *c, char *out, size_t len)
+{
+	snprintf(out, len, "earshot/%s (+%s)", EARSHOT_VERSION,
+	    c->user_agent_contact ? c->user_agent_contact : EARSHOT_URL);
+}
+
+/* Fetches and processes the chosen feeds. Returns 0, or -1 if the run
+ * could not continue (store failure). */
+static int
+poll_feeds(struct run *r, const struct run_opts *o)
+{
+	const struct conf *c = r->c;
+	struct feed_run *frs = calloc(c->nfeeds ? c->nfeeds : 1, sizeof *frs);
+	struct fetch_job **jobs = calloc(c->nfeeds ? c->nfeeds : 1, sizeof *jobs);
+	struct fetch_opts fo;
+	char ua[256], err[512];
+	int64_t now = time(NULL);
+	size_t i, n = 0;
+	int rc = 0;
+
+	if (!frs || !jobs) {
+		free(frs);
+		free(jobs);
+		return -1;
+	}
+	for (i = 0; i < c->nfeeds; i++) {
+		struct feed_run *fr = &frs[i];
+		const struct conf_feed *f = &c->feeds[i];
+
+		fr->feed = f;
+		if (store_feed_state(r->s, f->name, &fr->state) < 0) {
+			rc = -1;
+			break;
+		}
+		if (o->feed ? strcmp(o->feed, f->name) != 0 :
+		    !o->all && !schedule_is_due(&fr->state, now))
+			continue;
+		conf_feed_map(f, &fr->map);
+		fr->job.name = f->name;
+		fr->job.url = f->url;
+		fr->job.etag = fr->state.etag;
+		fr->job.last_modified = fr->state.last_modified;
+		fr->job.headers = (const char *const *)f->headers.v;
+		fr->job.nheaders = f->headers.n;
+		fr->job.user = fr;
+		jobs[n++] = &fr->job;
+	}
+	r->st->feeds = (unsigned)n;
+	if (rc == 0 && n) {
+		fetch_opts_default(&fo);
+		user_agent(c, ua, sizeof ua);
+		fo.user_agent = ua;
+		fo.max_parallel = (unsigned)c->max_parallel;
+		fo.max_per_host = (unsigned)c->max_per_host;
+		fo.connect_timeout = c->connect_timeout;
+		fo.timeout = c->timeout;
+		fo.max_body = (size_t)c->max_body;
+		if (fetch_all(&fo, jobs, n, on_fetched, r, err, sizeof err) < 0) {
+			log_error("cannot fetch: %s", err);
+			rc = -1;
+		}
+	}
+	if (r->store_failed) {
+		log_error("the state database failed: %s", store_error(r->s));
+		rc = -1;
+	}
+	for (i = 0; i < c->nfeeds; i++)
+		feed_state_clear(&frs[i].state);
+	free(frs);
+	free(jobs);
+	return rc;
+}
+
+enum run_result
+pipeline_run(const struct conf *c, const struct run_opts *o, struct run_stats *st)
+{
+	struct run r = { .c = c, .st = st };
+	struct deliver_stats ds;
+	enum run_result res = RUN_FATAL;
+	int lock = -1, nch = 0;
+	char err[512];
+
+	memset(st, 0, sizeof *st);
+	if (mkdir_p(c->state_dir) < 0 || mkdir_p(c->out_dir) < 0) {
+		log_error("cannot create %s or %s: %s", c->state_dir, c->out_dir,
+		    strerror(errno));
+		return RUN_FATAL;
+	}
+	if ((lock = take_lock(c->state_dir)) < 0)
+		return lock == -2 ? RUN_LOCKED : RUN_FATAL;
+	if (!(r.s = store_open(c->state_dir, err, sizeof err))) {
+		log_error("%s", err);
+		goto out;
+	}
+	if (pipeline_lexicons(c, &r.lex) < 0 || !(r.m = pipeline_matcher(c)))
+		goto out;
+	if (!(r.hits = calloc(c->nbrands + 1, sizeof *r.hits)))
+		goto out;
+	sentiment_opts_default(&r.so);
+	r.so.pos_threshold = c->pos_threshold;
+	r.so.neg_threshold = c->neg_threshold;
+	r.sched.min_interval = c->min_interval;
+	r.sched.max_backoff = c->max_backoff;
+	r.rng = (unsigned)time(NULL) ^ (unsigned)getpid();
+	r.channels[nch++] = "file";
+	if (c->alert.webhook)
+		r.channels[nch++] = "webhook";
+	if (c->alert.command.n)
+		r.channels[nch++] = "command";
+	r.channels[nch] = NULL;
+
+	if (poll_feeds(&r, o) < 0)
+		goto out;
+	/* Delivery runs even when feeds failed: alerts already recorded, here
+	 * or by an earlier run cut short, must go out. */
+	if (deliver_all(r.s, c, time(NULL), &ds) < 0 ||
+	    report_summary(r.s, c, st, time(NULL)) < 0)
+		goto out;
+	if (store_prune(r.s, c->keep_days, time(NULL)) < 0)
+		log_warn("could not prune records older than %ld days", c->keep_days);
+	res = st->failed ? RUN_PARTIAL : RUN_OK;
+out:
+	free(r.hits);
+	match_free(r.m);
+	pipeline_lexicons_free(c, r.lex);
+	buf_free(&r.text);
+	store_close(r.s);
+	close(lock);
+	return res;
+}

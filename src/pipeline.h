@@ -1,0 +1,44 @@
+/* One polling pass: the stages in order, feed by feed. */
+#ifndef EARSHOT_PIPELINE_H
+#define EARSHOT_PIPELINE_H
+
+#include <stddef.h>
+
+#include "conf.h"
+
+struct run_opts {
+	int all;               /* ignore the schedule */
+	const char *feed;      /* poll only this feed (implies all) */
+};
+
+struct run_stats {
+	unsigned feeds;        /* polled this run */
+	unsigned failed;       /* feeds whose fetch or parse failed */
+	unsigned not_modified; /* answered 304 */
+	unsigned items;        /* items read */
+	unsigned new_items;    /* not seen before */
+	unsigned mentions;     /* new mentions */
+	unsigned pos, neu, neg;
+	unsigned alerts;       /* new alerts */
+	unsigned item_errors;  /* items skipped for an error (e.g. regex limit) */
+};
+
+enum run_result { RUN_OK = 0, RUN_PARTIAL = 1, RUN_FATAL = -1, RUN_LOCKED = -2 };
+
+/* Polls the due feeds of c (or as o says) and records, alerts and reports.
+ * Takes the state lock for its whole duration. Returns RUN_OK, RUN_PARTIAL
+ * when some feeds failed, RUN_LOCKED when another run holds the lock (did
+ * nothing), or RUN_FATAL with the reason logged. */
+enum run_result pipeline_run(const struct conf *c, const struct run_opts *o,
+    struct run_stats *st);
+
+/* Loads the lexicon for each brand (the global list plus the brand's
+ * overlays), sharing one load between brands with no overlay. out[i] is
+ * brand i's; free with pipeline_lexicons_free. 0 or -1 (logged). */
+struct lexicon;
+int pipeline_lexicons(const struct conf *c, struct lexicon ***out);
+void pipeline_lexicons_free(const struct conf *c, struct lexicon **lx);
+/* Compiles every brand's patterns; NULL with the error logged. */
+struct matcher *pipeline_matcher(const struct conf *c);
+
+#endif

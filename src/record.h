@@ -1,0 +1,15 @@
+/* The JSON records earshot writes (mentions.jsonl, alerts.jsonl). Keys are
+ * an interface: add, never rename. */
+#ifndef EARSHOT_RECORD_H
+#define EARSHOT_RECORD_H
+
+#include "store.h"
+
+/* Returns the mention as one JSON line (no newline), malloc'd; caller
+ * frees. NULL when out of memory. */
+char *record_mention(const struct mention *m);
+/* Returns the alert record with the mention object embedded, as one JSON
+ * line, malloc'd; caller frees. */
+char *record_alert(const struct alert *a, const char *mention_json);
+
+#endif

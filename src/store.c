@@ -1,0 +1,531 @@
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "util.h"
+
+struct store {
+	sqlite3 *db;
+	char *path;
+};
+
+/* Forward-only migrations: entry i takes the schema from version i to i+1
+ * (PRAGMA user_version). Never edit a released entry; append a new one. */
+static const char *const migrations[] = {
+	"CREATE TABLE feed_state ("
+	"  feed TEXT PRIMARY KEY, last_attempt INTEGER, last_success INTEGER,"
+	"  next_due INTEGER, failing_since INTEGER, http_status INTEGER,"
+	"  failures INTEGER, etag TEXT, last_modified TEXT, last_error TEXT);"
+	"CREATE TABLE items ("
+	"  id INTEGER PRIMARY KEY, feed TEXT NOT NULL, item_key TEXT NOT NULL,"
+	"  link TEXT, content_hash TEXT, published INTEGER, seen INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX items_feed_key ON items(feed, item_key);"
+	"CREATE INDEX items_link ON items(link) WHERE link IS NOT NULL;"
+	"CREATE INDEX items_hash ON items(content_hash) WHERE content_hash IS NOT NULL;"
+	"CREATE INDEX items_seen ON items(seen);"
+	"CREATE TABLE mentions ("
+	"  id TEXT PRIMARY KEY, brand TEXT NOT NULL, feed TEXT NOT NULL,"
+	"  item_id TEXT, link TEXT, author TEXT, title TEXT, snippet TEXT,"
+	"  published INTEGER, created INTEGER, compound REAL, label INTEGER,"
+	"  aspects TEXT, reason TEXT, rating REAL, rating_scale REAL,"
+	"  json TEXT NOT NULL, exported INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX mentions_brand_pub ON mentions(brand, published);"
+	"CREATE INDEX mentions_pub ON mentions(published);"
+	"CREATE INDEX mentions_unexported ON mentions(created) WHERE exported = 0;"
+	"CREATE TABLE alerts ("
+	"  id TEXT PRIMARY KEY, kind TEXT NOT NULL, brand TEXT, severity TEXT,"
+	"  reason TEXT, created INTEGER NOT NULL, mention TEXT, json TEXT NOT NULL);"
+	"CREATE INDEX alerts_created ON alerts(created);"
+	"CREATE TABLE outbox ("
+	"  alert TEXT NOT NULL, channel TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_try INTEGER NOT NULL DEFAULT 0, delivered INTEGER, last_error TEXT,"
+	"  PRIMARY KEY (alert, channel));"
+	"CREATE INDEX outbox_pending ON outbox(channel, next_try) WHERE delivered IS NULL;",
+};
+
+const char *
+store_error(struct store *s)
+{
+	return sqlite3_errmsg(s->db);
+}
+
+static int
+exec(struct store *s, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		log_error("%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+migrate(struct store *s, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int version = 0;
+	size_t v;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > (int)NELEM(migrations)) {
+		errf(err, errlen, "%s: written by a newer earshot (schema %d, this one "
+		    "knows %zu); upgrade earshot", s->path, version, NELEM(migrations));
+		return -1;
+	}
+	for (v = (size_t)version; v < NELEM(migrations); v++) {
+		char pragma[64];
+
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %zu", v + 1);
+		if (exec(s, "BEGIN IMMEDIATE") < 0)
+			goto fail;
+		if (exec(s, migrations[v]) < 0 || exec(s, pragma) < 0) {
+			exec(s, "ROLLBACK");
+			goto fail;
+		}
+		if (exec(s, "COMMIT") < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	errf(err, errlen, "%s: cannot set up the database: %s", s->path,
+	    sqlite3_errmsg(s->db));
+	return -1;
+}
+
+struct store *
+store_open(const char *dir, char *err, size_t errlen)
+{
+	struct store *s = calloc(1, sizeof *s);
+	size_t n = strlen(dir) + sizeof "/earshot.db";
+
+	if (!s || !(s->path = malloc(n))) {
+		free(s);
+		errf(err, errlen, "out of memory");
+		return NULL;
+	}
+	snprintf(s->path, n, "%s/earshot.db", dir);
+	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	    NULL) != SQLITE_OK) {
+		errf(err, errlen, "%s: cannot open: %s", s->path,
+		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		store_close(s);
+		return NULL;
+	}
+	/* WAL + NORMAL: a crash (even SIGKILL) never corrupts the database and
+	 * loses at most the transaction in flight; busy_timeout covers a
+	 * reader such as `earshot alerts` running beside a run. */
+	sqlite3_busy_timeout(s->db, 10000);
+	if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+	    "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;") < 0) {
+		errf(err, errlen, "%s: %s", s->path, sqlite3_errmsg(s->db));
+		store_close(s);
+		return NULL;
+	}
+	if (migrate(s, err, errlen) < 0) {
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+store_close(struct store *s)
+{
+	if (!s)
+		return;
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+int store_begin(struct store *s) { return exec(s, "BEGIN IMMEDIATE"); }
+int store_commit(struct store *s) { return exec(s, "COMMIT"); }
+
+void
+store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		exec(s, "ROLLBACK");
+}
+
+/* Prepares sql; logs and returns NULL on error. The statement is finalised
+ * by the caller. (Statements are not cached: a run prepares each a few
+ * thousand times at most, which SQLite does in microseconds.) */
+static sqlite3_stmt *
+prep(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+		return NULL;
+	}
+	return st;
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Steps a statement that returns no rows, finalises it. 0 or -1. */
+static int
+done(struct store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return 0;
+}
+
+static char *
+col_text(sqlite3_stmt *st, int i)
+{
+	return xstrdup((const char *)sqlite3_column_text(st, i));
+}
+
+int
+store_feed_state(struct store *s, const char *feed, struct feed_state *fs)
+{
+	sqlite3_stmt *st = prep(s, "SELECT last_attempt, last_success, next_due,"
+	    " failing_since, http_status, failures, etag, last_modified, last_error"
+	    " FROM feed_state WHERE feed = ?");
+	int rc;
+
+	memset(fs, 0, sizeof *fs);
+	if (!st)
+		return -1;
+	bind_text(st, 1, feed);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fs->last_attempt = sqlite3_column_int64(st, 0);
+		fs->last_success = sqlite3_column_int64(st, 1);
+		fs->next_due = sqlite3_column_int64(st, 2);
+		fs->failing_since = sqlite3_column_int64(st, 3);
+		fs->http_status = (long)sqlite3_column_int64(st, 4);
+		fs->failures = (unsigned)sqlite3_column_int64(st, 5);
+		fs->etag = col_text(st, 6);
+		fs->last_modified = col_text(st, 7);
+		fs->last_error = col_text(st, 8);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_save_feed_state(struct store *s, const char *feed, const struct feed_state *fs)
+{
+	sqlite3_stmt *st = prep(s, "INSERT OR REPLACE INTO feed_state (feed,"
+	    " last_attempt, last_success, next_due, failing_since, http_status,"
+	    " failures, etag, last_modified, last_error)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, feed);
+	sqlite3_bind_int64(st, 2, fs->last_attempt);
+	sqlite3_bind_int64(st, 3, fs->last_success);
+	sqlite3_bind_int64(st, 4, fs->next_due);
+	sqlite3_bind_int64(st, 5, fs->failing_since);
+	sqlite3_bind_int64(st, 6, fs->http_status);
+	sqlite3_bind_int64(st, 7, fs->failures);
+	bind_text(st, 8, fs->etag);
+	bind_text(st, 9, fs->last_modified);
+	bind_text(st, 10, fs->last_error);
+	return done(s, st);
+}
+
+int
+store_item_seen(struct store *s, const char *feed, const struct item *it,
+    const char *content_hash)
+{
+	sqlite3_stmt *st = prep(s, "SELECT 1 FROM items WHERE (feed = ?1 AND item_key = ?2)"
+	    " OR (?3 IS NOT NULL AND link = ?3) OR (?4 IS NOT NULL AND content_hash = ?4)"
+	    " LIMIT 1");
+	int rc;
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, feed);
+	bind_text(st, 2, it->id);
+	bind_text(st, 3, it->link);
+	bind_text(st, 4, content_hash);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_add_item(struct store *s, const char *feed, const struct item *it,
+    const char *content_hash, int64_t now)
+{
+	sqlite3_stmt *st = prep(s, "INSERT OR IGNORE INTO items (feed, item_key, link,"
+	    " content_hash, published, seen) VALUES (?, ?, ?, ?, ?, ?)");
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, feed);
+	bind_text(st, 2, it->id);
+	bind_text(st, 3, it->link);
+	bind_text(st, 4, content_hash);
+	sqlite3_bind_int64(st, 5, it->published);
+	sqlite3_bind_int64(st, 6, now);
+	return done(s, st);
+}
+
+int
+store_add_mention(struct store *s, const struct mention *m, const char *json)
+{
+	sqlite3_stmt *st = prep(s, "INSERT OR IGNORE INTO mentions (id, brand, feed,"
+	    " item_id, link, author, title, snippet, published, created, compound,"
+	    " label, aspects, reason, rating, rating_scale, json)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, m->id);
+	bind_text(st, 2, m->brand);
+	bind_text(st, 3, m->feed);
+	bind_text(st, 4, m->item_id);
+	bind_text(st, 5, m->link);
+	bind_text(st, 6, m->author);
+	bind_text(st, 7, m->title);
+	bind_text(st, 8, m->snippet);
+	sqlite3_bind_int64(st, 9, m->published);
+	sqlite3_bind_int64(st, 10, m->created);
+	sqlite3_bind_double(st, 11, m->compound);
+	sqlite3_bind_int(st, 12, m->label);
+	bind_text(st, 13, m->aspects);
+	bind_text(st, 14, m->reason);
+	if (m->rating >= 0) {
+		sqlite3_bind_double(st, 15, m->rating);
+		sqlite3_bind_double(st, 16, m->rating_scale);
+	}
+	bind_text(st, 17, json);
+	if (done(s, st) < 0)
+		return -1;
+	return sqlite3_changes(s->db) ? 0 : 1;
+}
+
+int
+store_add_alert(struct store *s, const struct alert *a, const char *mention_id,
+    const char *const *channels)
+{
+	sqlite3_stmt *st = prep(s, "INSERT OR IGNORE INTO alerts (id, kind, brand,"
+	    " severity, reason, created, mention, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, a->id);
+	bind_text(st, 2, a->kind);
+	bind_text(st, 3, a->brand);
+	bind_text(st, 4, a->severity);
+	bind_text(st, 5, a->reason);
+	sqlite3_bind_int64(st, 6, a->created);
+	bind_text(st, 7, mention_id);
+	bind_text(st, 8, a->json);
+	if (done(s, st) < 0)
+		return -1;
+	if (!sqlite3_changes(s->db))
+		return 1;
+	for (; *channels; channels++) {
+		if (!(st = prep(s, "INSERT OR IGNORE INTO outbox (alert, channel) VALUES (?, ?)")))
+			return -1;
+		bind_text(st, 1, a->id);
+		bind_text(st, 2, *channels);
+		if (done(s, st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+store_each_unexported_mention(struct store *s,
+    int (*fn)(const char *id, const char *json, void *ctx), void *ctx)
+{
+	sqlite3_stmt *st = prep(s, "SELECT id, json FROM mentions WHERE exported = 0"
+	    " ORDER BY created, rowid");
+	int rc, stop = 0;
+
+	if (!st)
+		return -1;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = fn((const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1), ctx);
+	sqlite3_finalize(st);
+	return stop ? -1 : 0;
+}
+
+int
+store_mark_mention_exported(struct store *s, const char *id)
+{
+	sqlite3_stmt *st = prep(s, "UPDATE mentions SET exported = 1 WHERE id = ?");
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, id);
+	return done(s, st);
+}
+
+int
+store_each_pending(struct store *s, const char *channel, int64_t now,
+    int (*fn)(const char *, const char *, const char *, unsigned, void *), void *ctx)
+{
+	sqlite3_stmt *st = prep(s, "SELECT a.id, a.brand, a.json, o.attempts"
+	    " FROM outbox o JOIN alerts a ON a.id = o.alert"
+	    " WHERE o.channel = ? AND o.delivered IS NULL AND o.next_try <= ?"
+	    " ORDER BY a.created, a.rowid");
+	int stop = 0;
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, channel);
+	sqlite3_bind_int64(st, 2, now);
+	while (!stop && sqlite3_step(st) == SQLITE_ROW)
+		stop = fn((const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2),
+		    (unsigned)sqlite3_column_int(st, 3), ctx);
+	sqlite3_finalize(st);
+	return stop ? -1 : 0;
+}
+
+int
+store_mark_delivered(struct store *s, const char *alert_id, const char *channel,
+    int64_t now)
+{
+	sqlite3_stmt *st = prep(s, "UPDATE outbox SET delivered = ?, attempts = attempts + 1,"
+	    " last_error = NULL WHERE alert = ? AND channel = ?");
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	bind_text(st, 2, alert_id);
+	bind_text(st, 3, channel);
+	return done(s, st);
+}
+
+int
+store_mark_failed(struct store *s, const char *alert_id, const char *channel,
+    int64_t next_try, const char *error)
+{
+	sqlite3_stmt *st = prep(s, "UPDATE outbox SET attempts = attempts + 1,"
+	    " next_try = ?, last_error = ? WHERE alert = ? AND channel = ?");
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, next_try);
+	bind_text(st, 2, error);
+	bind_text(st, 3, alert_id);
+	bind_text(st, 4, channel);
+	return done(s, st);
+}
+
+long
+store_counts(struct store *s, int64_t from, int64_t to, struct brand_counts **out)
+{
+	sqlite3_stmt *st = prep(s, "SELECT brand, count(*), sum(label > 0),"
+	    " sum(label = 0), sum(label < 0), total(compound) FROM mentions"
+	    " WHERE published >= ? AND published < ? GROUP BY brand ORDER BY brand");
+	struct brand_counts *v = NULL, *nv;
+	long n = 0;
+
+	*out = NULL;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (!(nv = realloc(v, (size_t)(n + 1) * sizeof *v))) {
+			store_counts_free(v, n);
+			sqlite3_finalize(st);
+			return -1;
+		}
+		v = nv;
+		v[n].brand = col_text(st, 0);
+		v[n].total = (long)sqlite3_column_int64(st, 1);
+		v[n].pos = (long)sqlite3_column_int64(st, 2);
+		v[n].neu = (long)sqlite3_column_int64(st, 3);
+		v[n].neg = (long)sqlite3_column_int64(st, 4);
+		v[n].compound_sum = sqlite3_column_double(st, 5);
+		n++;
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	return n;
+}
+
+void
+store_counts_free(struct brand_counts *c, long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		free(c[i].brand);
+	free(c);
+}
+
+int
+store_prune(struct store *s, long keep_days, int64_t now)
+{
+	int64_t cut = now - (int64_t)keep_days * 86400;
+	sqlite3_stmt *st;
+	static const char *const sql[] = {
+		"DELETE FROM items WHERE seen < ?",
+		"DELETE FROM mentions WHERE created < ? AND exported = 1",
+		/* Only alerts every channel has delivered; pending ones stay. */
+		"DELETE FROM alerts WHERE created < ?1 AND NOT EXISTS (SELECT 1 FROM"
+		" outbox WHERE alert = alerts.id AND delivered IS NULL)",
+		"DELETE FROM outbox WHERE delivered IS NOT NULL AND delivered < ?",
+	};
+	size_t i;
+
+	for (i = 0; i < NELEM(sql); i++) {
+		if (!(st = prep(s, sql[i])))
+			return -1;
+		sqlite3_bind_int64(st, 1, cut);
+		if (done(s, st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+store_each_alert(struct store *s, int64_t since, const char *brand, const char *kind,
+    int (*fn)(const char *json, void *ctx), void *ctx)
+{
+	sqlite3_stmt *st = prep(s, "SELECT json FROM alerts WHERE created >= ?1"
+	    " AND (?2 IS NULL OR brand = ?2) AND (?3 IS NULL OR kind = ?3)"
+	    " ORDER BY created DESC, rowid DESC");
+	int stop = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, since);
+	bind_text(st, 2, brand);
+	bind_text(st, 3, kind);
+	while (!stop && sqlite3_step(st) == SQLITE_ROW)
+		stop = fn((const char *)sqlite3_column_text(st, 0), ctx);
+	sqlite3_finalize(st);
+	return stop ? -1 : 0;
+}

@@ -1,0 +1,106 @@
+/* The state database: SQLite in WAL mode under the state dir. Feed state,
+ * seen items, mentions, alerts and the delivery outbox. A feed's batch is
+ * one transaction, so a crash loses nothing committed and repeats nothing. */
+#ifndef EARSHOT_STORE_H
+#define EARSHOT_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "item.h"
+#include "schedule.h"
+
+struct store;
+
+/* A mention as stored and exported. Strings are owned by whoever filled the
+ * struct: the pipeline for store_add_mention, the store for the readers
+ * (freed by store_mention_clear). */
+struct mention {
+	char id[17];          /* hex of hash(brand, feed, item id) */
+	char *brand, *feed, *item_id, *link, *author, *title, *snippet;
+	char *matched;        /* the text the brand's pattern matched */
+	size_t hl_start, hl_end; /* the match inside snippet, bytes */
+	int64_t published, created;
+	double compound;
+	int label;            /* enum sentiment_label */
+	char *aspects;        /* comma-separated, may be NULL */
+	char *reason;         /* one line: which words scored it */
+	double rating, rating_scale; /* item's rating (-1 / 0 when none) */
+};
+
+/* An alert and the mention behind it. */
+struct alert {
+	char id[17];
+	char *kind;           /* negative | spike | negative_share | new_source */
+	char *brand, *severity, *reason;
+	int64_t created;
+	char *json;           /* the full alert record as one JSON line */
+};
+
+/* Opens (creating, migrating) dir/earshot.db. Returns NULL with a reason in
+ * err. The caller closes it with store_close. */
+struct store *store_open(const char *dir, char *err, size_t errlen);
+void store_close(struct store *s);
+/* Last SQLite error message of this connection. */
+const char *store_error(struct store *s);
+
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+/* Loads feed's state into st (zeroed when the feed is new). 0 or -1. */
+int store_feed_state(struct store *s, const char *feed, struct feed_state *st);
+int store_save_feed_state(struct store *s, const char *feed,
+    const struct feed_state *st);
+
+/* 1 if an item with this feed+id, or this link, or this content hash was
+ * seen before; 0 if new; -1 on error. */
+int store_item_seen(struct store *s, const char *feed, const struct item *it,
+    const char *content_hash);
+/* Records the item as seen. 0 or -1. */
+int store_add_item(struct store *s, const char *feed, const struct item *it,
+    const char *content_hash, int64_t now);
+
+/* Records a mention and json, its record for mentions.jsonl (ignored if its
+ * id exists: returns 1). 0, 1 or -1. */
+int store_add_mention(struct store *s, const struct mention *m, const char *json);
+/* Records an alert and queues it for each channel named in channels
+ * (NULL-terminated: "file", "webhook", "command"). 0, 1 if it existed, -1. */
+int store_add_alert(struct store *s, const struct alert *a,
+    const char *mention_id, const char *const *channels);
+
+/* Mentions not yet written to mentions.jsonl, oldest first: calls fn for
+ * each with its JSON line; stops and returns -1 if fn does. */
+int store_each_unexported_mention(struct store *s,
+    int (*fn)(const char *id, const char *json, void *ctx), void *ctx);
+int store_mark_mention_exported(struct store *s, const char *id);
+
+/* Outbox rows for channel that are due (next_try <= now), oldest first. */
+int store_each_pending(struct store *s, const char *channel, int64_t now,
+    int (*fn)(const char *alert_id, const char *brand, const char *json,
+    unsigned attempts, void *ctx), void *ctx);
+int store_mark_delivered(struct store *s, const char *alert_id,
+    const char *channel, int64_t now);
+int store_mark_failed(struct store *s, const char *alert_id,
+    const char *channel, int64_t next_try, const char *error);
+
+/* Per-brand counts of labels among mentions published in [from, to). */
+struct brand_counts {
+	char *brand;
+	long total, pos, neu, neg;
+	double compound_sum;
+};
+/* Fills *out (caller frees with store_counts_free). Returns n or -1. */
+long store_counts(struct store *s, int64_t from, int64_t to,
+    struct brand_counts **out);
+void store_counts_free(struct brand_counts *c, long n);
+
+/* Deletes items, mentions and delivered alerts older than keep_days. */
+int store_prune(struct store *s, long keep_days, int64_t now);
+
+/* Lists alerts created since `since`, newest first, optionally for one
+ * brand and kind. fn gets the alert's JSON line. */
+int store_each_alert(struct store *s, int64_t since, const char *brand,
+    const char *kind, int (*fn)(const char *json, void *ctx), void *ctx);
+
+#endif

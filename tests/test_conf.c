@@ -1,0 +1,186 @@
+/* Configuration: values, includes, relative paths, environment, and the
+ * errors a user sees (file, line, what was expected). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "log.h"
+#include "test.h"
+
+static char dir[] = "/tmp/earshot-conf-XXXXXX";
+static char logbuf[8192];
+
+static void
+write_file(const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Loads text as dir/NAME, capturing what is logged into logbuf. */
+static int
+load(struct conf *c, const char *name, const char *text)
+{
+	char path[512];
+	FILE *lf = tmpfile();
+	size_t n;
+	int rc;
+
+	write_file(name, text);
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	log_to(lf);
+	rc = conf_load(c, path);
+	log_to(NULL);
+	rewind(lf);
+	n = fread(logbuf, 1, sizeof logbuf - 1, lf);
+	logbuf[n] = '\0';
+	fclose(lf);
+	return rc;
+}
+
+static void
+test_full(void)
+{
+	struct conf c;
+	char want[600];
+
+	setenv("EARSHOT_TEST_TOKEN", "s3cret", 1);
+	write_file("one.feed", "[feed one]\nurl = https://example.com/a.rss\n"
+	    "header = Authorization: Bearer ${EARSHOT_TEST_TOKEN}\ninterval = 2h\n");
+	write_file("two.feed", "[feed two]\ntype = json\nurl = local/two.json\n"
+	    "items = data.children\ntext = data.selftext\nrating_scale = 5\n");
+	CHECK_INT(load(&c, "main.conf",
+	    "# comment\nstate_dir = st\nout_dir = /abs/out  # trailing comment\n"
+	    "interval = 30m\nkeep_days = 30\nmax_body = 2M\n"
+	    "[brand Acme]\nmatch = \\bacme\\b\nmatch = acme\\#1\nexclude = anvils?\n"
+	    "competitors = Globex\nnegative_threshold = -0.7\ncase_sensitive = yes\n"
+	    "[brand Globex]\nmatch = globex\n"
+	    "[alert]\nwebhook = https://hooks.example/${EARSHOT_TEST_TOKEN}\n"
+	    "command = /bin/cat -n\n"
+	    "include = *.feed\n"), 0);
+	snprintf(want, sizeof want, "%s/st", dir);
+	CHECK_STR(c.state_dir, want);
+	CHECK_STR(c.out_dir, "/abs/out");
+	CHECK_INT(c.interval, 1800);
+	CHECK_INT(c.keep_days, 30);
+	CHECK_INT(c.max_body, 2 * 1024 * 1024);
+	CHECK_INT(c.nbrands, 2);
+	CHECK_INT(c.brands[0].match.n, 2);
+	CHECK_STR(c.brands[0].match.v[1], "acme\\#1");
+	CHECK_STR(c.brands[0].exclude.v[0], "anvils?");
+	CHECK_NEAR(c.brands[0].negative_threshold, -0.7, 1e-9);
+	CHECK_NEAR(c.brands[1].negative_threshold, -0.5, 1e-9);  /* global default */
+	CHECK_INT(c.brands[0].case_sensitive, 1);
+	CHECK_STR(c.alert.webhook, "https://hooks.example/s3cret");
+	CHECK_INT(c.alert.command.n, 2);
+	CHECK_INT(c.nfeeds, 2);
+	CHECK(conf_feed_by_name(&c, "one") != NULL);
+	if (c.nfeeds == 2) {
+		struct conf_feed *one = conf_feed_by_name(&c, "one");
+		struct conf_feed *two = conf_feed_by_name(&c, "two");
+
+		CHECK_STR(one->headers.v[0], "Authorization: Bearer s3cret");
+		CHECK_INT(one->interval, 7200);
+		CHECK_STR(one->type, "rss");
+		CHECK_INT(two->interval, 1800);   /* inherits the global interval */
+		snprintf(want, sizeof want, "file://%s/local/two.json", dir);
+		CHECK_STR(two->url, want);
+		CHECK_STR(two->items, "data.children");
+		CHECK_NEAR(two->rating_scale, 5, 1e-9);
+	}
+	conf_free(&c);
+}
+
+static void
+test_errors(void)
+{
+	struct conf c;
+
+	CHECK_INT(load(&c, "e1.conf", "[brand A]\nmatch = a\nmatc = b\n"), -1);
+	CHECK(strstr(logbuf, "e1.conf:3:") != NULL);
+	CHECK(strstr(logbuf, "did you mean 'match'") != NULL);
+
+	CHECK_INT(load(&c, "e2.conf", "[feed a]\nurl = http://x/\n\n[feed a]\nurl = http://y/\n"), -1);
+	CHECK(strstr(logbuf, "e2.conf:4: feed 'a' is already defined at") != NULL);
+	CHECK(strstr(logbuf, "e2.conf:1") != NULL);
+
+	unsetenv("EARSHOT_UNSET_VAR");
+	CHECK_INT(load(&c, "e3.conf", "[alert]\nwebhook = ${EARSHOT_UNSET_VAR}\n"), -1);
+	CHECK(strstr(logbuf, "e3.conf:2: environment variable EARSHOT_UNSET_VAR is not set") != NULL);
+
+	CHECK_INT(load(&c, "e4.conf", "[brand A]\nmatch = a\nstate_dir = /x\n"), -1);
+	CHECK(strstr(logbuf, "e4.conf:3: 'state_dir' belongs in the top (global) part") != NULL);
+
+	CHECK_INT(load(&c, "e5.conf", "interval = soon\n"), -1);
+	CHECK(strstr(logbuf, "e5.conf:1: 'interval' must be a duration") != NULL);
+
+	CHECK_INT(load(&c, "e6.conf", "[feed nourl]\ntype = rss\n"), -1);
+	CHECK(strstr(logbuf, "e6.conf:1: feed 'nourl' has no url") != NULL);
+
+	CHECK_INT(load(&c, "e7.conf", "[brand A]\nmatch = a\ncompetitors = Nobody\n"), -1);
+	CHECK(strstr(logbuf, "competitor 'Nobody' is not a brand") != NULL);
+
+	CHECK_INT(load(&c, "e8.conf", "just some words\n"), -1);
+	CHECK(strstr(logbuf, "e8.conf:1: expected 'key = value'") != NULL);
+
+	CHECK_INT(load(&c, "e9.conf", "[shop X]\n"), -1);
+	CHECK(strstr(logbuf, "unknown section [shop]") != NULL);
+
+	CHECK_INT(load(&c, "e10.conf", "include = missing.conf\n"), -1);
+	CHECK(strstr(logbuf, "cannot include") != NULL);
+
+	CHECK_INT(load(&c, "e11.conf", "[feed f]\nurl = http://x/\ntype = csv\n"), -1);
+	CHECK(strstr(logbuf, "unknown type 'csv'") != NULL);
+
+	CHECK_INT(load(&c, "e12.conf", "keep_days = 0\n"), -1);
+	CHECK(strstr(logbuf, "out of range") != NULL);
+
+	/* An include loop stops at the nesting limit instead of recursing forever. */
+	CHECK_INT(load(&c, "loop.conf", "include = loop.conf\n"), -1);
+	CHECK(strstr(logbuf, "nested more than") != NULL);
+
+	/* Secrets never appear in messages, even in errors about their line. */
+	setenv("EARSHOT_TEST_TOKEN", "s3cret", 1);
+	CHECK_INT(load(&c, "e13.conf", "[feed f]\nurl = http://x/\nheader = ${EARSHOT_TEST_TOKEN}\n"), -1);
+	CHECK(strstr(logbuf, "header must look like") != NULL);
+	CHECK(strstr(logbuf, "s3cret") == NULL);
+}
+
+static void
+test_missing_file(void)
+{
+	struct conf c;
+	FILE *lf = tmpfile();
+
+	log_to(lf);
+	CHECK_INT(conf_load(&c, "/nonexistent/earshot.conf"), -1);
+	log_to(NULL);
+	fclose(lf);
+	CHECK_STR(conf_find("x.conf"), "x.conf");
+	setenv("EARSHOT_CONFIG", "/etc/from-env.conf", 1);
+	CHECK_STR(conf_find(NULL), "/etc/from-env.conf");
+	unsetenv("EARSHOT_CONFIG");
+}
+
+int
+main(void)
+{
+	char cmd[600];
+
+	if (!mkdtemp(dir))
+		return 1;
+	RUN(test_full);
+	RUN(test_errors);
+	RUN(test_missing_file);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		return 1;
+	return TEST_END();
+}
