@@ -18,5 +18,10 @@ struct lexicon *lexicon_load(const char *const *paths, size_t npaths,
 void lexicon_free(struct lexicon *lx);
 /* Number of term entries (for messages and tests). */
 size_t lexicon_size(const struct lexicon *lx);
+/* The lexicon used when the configuration names none: $EARSHOT_LEXICON, else
+ * the installed EARSHOT_DATADIR/lexicon/en.tsv, else ./lexicon/en.tsv (a
+ * source checkout). Returns a static or borrowed string, or NULL if none of
+ * them exists. */
+const char *lexicon_default_path(void);
 
 #endif
