@@ -25,7 +25,7 @@ TESTSRC = $(wildcard tests/test_*.c)
 TESTBIN = $(TESTSRC:tests/%.c=$(BUILD)/tests/%)
 EARSHOT = $(if $(filter build,$(BUILD)),./earshot,$(BUILD)/earshot)
 
-.PHONY: all test asan run install uninstall clean help
+.PHONY: all test asan valgrind run install uninstall clean help
 all: $(EARSHOT)
 
 $(EARSHOT): $(OBJ)
@@ -51,6 +51,12 @@ asan:
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
 	    LDFLAGS="-fsanitize=address,undefined" test
 
+# The unit tests under valgrind's memcheck (the shell tests run as usual).
+VALGRIND = valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	--error-exitcode=99
+valgrind: $(EARSHOT) $(TESTBIN)
+	@TEST_WRAP="$(VALGRIND)" EARSHOT=$(abspath $(EARSHOT)) tests/run $(BUILD)/tests
+
 # Set up (dependencies, build) and run the main job on the offline sample.
 run:
 	@scripts/deps
@@ -60,7 +66,7 @@ run:
 install: $(EARSHOT)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/lexicon
 	install -m 755 $(EARSHOT) $(DESTDIR)$(BINDIR)/earshot
-	install -m 644 lexicon/*.tsv $(DESTDIR)$(DATADIR)/lexicon/
+	install -m 644 lexicon/* $(DESTDIR)$(DATADIR)/lexicon/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/earshot
@@ -74,6 +80,7 @@ help:
 	@echo "make run        install dependencies, build, run on the offline sample"
 	@echo "make test       run all tests (WERROR=1 for warnings as errors)"
 	@echo "make asan       run all tests under AddressSanitizer + UBSan"
+	@echo "make valgrind   run the unit tests under valgrind"
 	@echo "make install    install under PREFIX (default /usr/local), honours DESTDIR"
 
 # Further targets (bench, eval, fuzz, conformance) live in mk/*.mk.
