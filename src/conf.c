@@ -127,14 +127,14 @@ cerr(struct ctx *x, const char *fmt, ...)
 int
 strlist_add(struct strlist *l, const char *s)
 {
-	char **v = realloc(l->v, (l->n + 1) * sizeof *v);
+	char **v = realloc(l->v, (l->n + 2) * sizeof *v);
 
 	if (!v)
 		return -1;
 	l->v = v;
 	if (!(v[l->n] = xstrdup(s)))
 		return -1;
-	l->n++;
+	v[++l->n] = NULL;
 	return 0;
 }
 

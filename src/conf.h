@@ -7,7 +7,8 @@
 
 #include "parse.h"
 
-/* A list of strings, each owned by the list. */
+/* A list of strings, each owned by the list. v[n] is NULL, so a command's
+ * list is ready to be an execve argv. */
 struct strlist {
 	char **v;
 	size_t n;

@@ -80,6 +80,7 @@ test_full(void)
 	CHECK_INT(c.brands[0].case_sensitive, 1);
 	CHECK_STR(c.alert.webhook, "https://hooks.example/s3cret");
 	CHECK_INT(c.alert.command.n, 2);
+	CHECK(c.alert.command.v[2] == NULL);   /* ready to be an argv */
 	CHECK_INT(c.nfeeds, 2);
 	CHECK(conf_feed_by_name(&c, "one") != NULL);
 	if (c.nfeeds == 2) {

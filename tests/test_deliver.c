@@ -1,0 +1,278 @@
+/* From the store to people: alert rules, the JSON records, the summary
+ * files, and delivery exactly once to the files and a command. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alert.h"
+#include "buf.h"
+#include "deliver.h"
+#include "log.h"
+#include "record.h"
+#include "report.h"
+#include "sentiment.h"
+#include "store.h"
+#include "util.h"
+#include "test.h"
+
+static char dir[] = "/tmp/earshot-deliver-XXXXXX";
+
+static struct mention
+mkmention(const char *brand, const char *item, double compound, int label)
+{
+	struct mention m = {0};
+	uint64_t h = hash64(item, strlen(item));
+
+	hash64_hex(hash64_more(h, brand, strlen(brand)), m.id);
+	m.brand = (char *)brand;
+	m.feed = (char *)"reviews";
+	m.item_id = (char *)item;
+	m.link = (char *)"https://apps.example/r/1";
+	m.author = (char *)"kate";
+	m.title = (char *)"WORST. SUPPORT. EVER!!";
+	m.snippet = (char *)"Acme support kept me on hold for an hour.";
+	m.matched = (char *)"Acme";
+	m.hl_start = 0;
+	m.hl_end = 4;
+	m.published = 1763708531;  /* 2025-11-21T07:02:11Z */
+	m.created = 1763710000;
+	m.compound = compound;
+	m.label = label;
+	m.aspects = (char *)"support,speed";
+	m.reason = (char *)"'on hold' -1.5";
+	m.rating = -1;
+	return m;
+}
+
+static void
+test_record(void)
+{
+	struct mention m = mkmention("Acme", "i1", -0.83456, SENT_NEGATIVE);
+	char *s = record_mention(&m);
+	json_t *o = s ? json_loads(s, 0, NULL) : NULL;
+
+	CHECK(o != NULL);
+	CHECK(s && !strchr(s, '\n'));
+	CHECK(s && str_startswith(s, "{\"id\":\""));  /* deliver relies on this */
+	CHECK_STR(json_string_value(json_object_get(o, "brand")), "Acme");
+	CHECK_STR(json_string_value(json_object_get(o, "published")), "2025-11-21T07:02:11Z");
+	CHECK_STR(json_string_value(json_object_get(o, "label")), "negative");
+	CHECK_NEAR(json_real_value(json_object_get(o, "compound")), -0.8346, 1e-9);
+	CHECK_INT(json_array_size(json_object_get(o, "aspects")), 2);
+	CHECK_STR(json_string_value(json_array_get(json_object_get(o, "aspects"), 1)), "speed");
+	CHECK(json_is_null(json_object_get(o, "rating")));
+	CHECK_INT(json_integer_value(json_array_get(json_object_get(o, "highlight"), 1)), 4);
+	json_decref(o);
+	free(s);
+}
+
+static void
+test_alert_rule(void)
+{
+	struct mention bad = mkmention("Acme", "i1", -0.8, SENT_NEGATIVE);
+	struct mention meh = mkmention("Acme", "i2", -0.3, SENT_NEGATIVE);
+	struct alert a, b;
+	json_t *o;
+
+	CHECK_INT(alert_for_negative(&meh, -0.5, &a), 0);
+	CHECK_INT(alert_for_negative(&bad, -0.5, &a), 1);
+	CHECK_STR(a.kind, "negative");
+	CHECK_STR(a.severity, "high");
+	CHECK(strstr(a.reason, "negative (-0.80)") != NULL);
+	CHECK(strstr(a.reason, "'on hold' -1.5") != NULL);
+	CHECK(strstr(a.reason, "about support,speed") != NULL);
+	o = json_loads(a.json, 0, NULL);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(o, "mention"), "link")),
+	    "https://apps.example/r/1");
+	json_decref(o);
+	/* The same mention always yields the same alert id. */
+	CHECK_INT(alert_for_negative(&bad, -0.5, &b), 1);
+	CHECK_STR(a.id, b.id);
+	alert_clear(&a);
+	alert_clear(&b);
+	/* At the threshold exactly still alerts. */
+	meh.compound = -0.5;
+	CHECK_INT(alert_for_negative(&meh, -0.5, &a), 1);
+	CHECK_STR(a.severity, "medium");
+	alert_clear(&a);
+}
+
+static void
+test_ratio(void)
+{
+	char r[32];
+
+	report_ratio(32, 10, r, sizeof r);
+	CHECK_STR(r, "3.2 : 1");
+	report_ratio(5, 0, r, sizeof r);
+	CHECK_STR(r, "5 : 0");
+	report_ratio(0, 4, r, sizeof r);
+	CHECK_STR(r, "0.0 : 1");
+	report_ratio(0, 0, r, sizeof r);
+	CHECK_STR(r, "n/a");
+}
+
+static long
+count_lines(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long n = 0;
+	int ch;
+
+	if (!f)
+		return -1;
+	while ((ch = fgetc(f)) != EOF)
+		n += ch == '\n';
+	fclose(f);
+	return n;
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	struct buf b = {0};
+	char chunk[4096];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	return buf_detach(&b);
+}
+
+/* Records a mention (and its alert, if it trips the rule) as the pipeline does. */
+static void
+add(struct store *s, struct mention *m, const char *const *channels)
+{
+	struct alert a;
+	char *js = record_mention(m);
+
+	store_add_mention(s, m, js);
+	if (alert_for_negative(m, -0.5, &a) == 1) {
+		store_add_alert(s, &a, m->id, channels);
+		alert_clear(&a);
+	}
+	free(js);
+}
+
+static void
+test_deliver(void)
+{
+	const char *const channels[] = { "file", "command", NULL };
+	struct mention m1 = mkmention("Acme", "i1", -0.8, SENT_NEGATIVE);
+	struct mention m2 = mkmention("Acme", "i2", 0.6, SENT_POSITIVE);
+	struct mention m3 = mkmention("Globex", "i3", -0.9, SENT_NEGATIVE);
+	struct conf c = {0};
+	struct deliver_stats ds;
+	struct store *s;
+	char err[256], mpath[128], apath[128], cpath[128], script[256], *text;
+	FILE *lf = tmpfile();
+
+	snprintf(mpath, sizeof mpath, "%s/mentions.jsonl", dir);
+	snprintf(apath, sizeof apath, "%s/alerts.jsonl", dir);
+	snprintf(cpath, sizeof cpath, "%s/command.out", dir);
+	snprintf(script, sizeof script, "cat >> %s", cpath);
+	c.out_dir = dir;
+	c.keep_days = 90;
+	strlist_add(&c.alert.command, "/bin/sh");
+	strlist_add(&c.alert.command, "-c");
+	strlist_add(&c.alert.command, script);
+	if (!(s = store_open(dir, err, sizeof err)))
+		return;
+	add(s, &m1, channels);
+	add(s, &m2, channels);
+	CHECK_INT(deliver_all(s, &c, 2000000000, &ds), 0);
+	CHECK_INT(ds.mentions, 2);
+	CHECK_INT(ds.alerts, 1);
+	CHECK_INT(ds.sent, 1);
+	CHECK_INT(ds.failed, 0);
+	CHECK_INT(count_lines(mpath), 2);
+	CHECK_INT(count_lines(apath), 1);
+	CHECK_INT(count_lines(cpath), 1);
+	/* Nothing new: nothing is written again. */
+	CHECK_INT(deliver_all(s, &c, 2000000000, &ds), 0);
+	CHECK_INT(ds.mentions + ds.alerts + ds.sent, 0);
+	CHECK_INT(count_lines(mpath), 2);
+
+	/* A crash after appending but before marking: the next delivery sees
+	 * the record in the file's tail and does not append it twice. */
+	add(s, &m3, channels);
+	text = record_mention(&m3);
+	{
+		FILE *f = fopen(mpath, "a");
+
+		fprintf(f, "%s\n", text);
+		fclose(f);
+	}
+	free(text);
+	CHECK_INT(deliver_all(s, &c, 2000000000, &ds), 0);
+	CHECK_INT(count_lines(mpath), 3);
+	CHECK_INT(count_lines(apath), 2);
+	CHECK_INT(count_lines(cpath), 2);
+
+	/* A failing command keeps the alert queued and says so. */
+	strlist_free(&c.alert.command);
+	strlist_add(&c.alert.command, "/bin/false");
+	m1.item_id = (char *)"i4";
+	hash64_hex(hash64("i4", 2), m1.id);
+	add(s, &m1, channels);
+	log_to(lf);
+	CHECK_INT(deliver_all(s, &c, 2000000000, &ds), 0);
+	log_to(NULL);
+	CHECK_INT(ds.failed, 1);
+	CHECK_INT(ds.alerts, 1);
+	strlist_free(&c.alert.command);
+	strlist_add(&c.alert.command, "/bin/sh");
+	strlist_add(&c.alert.command, "-c");
+	strlist_add(&c.alert.command, script);
+	/* Not due yet: the retry waits its backoff... */
+	CHECK_INT(deliver_all(s, &c, 2000000000, &ds), 0);
+	CHECK_INT(ds.sent, 0);
+	/* ...then goes out once. */
+	CHECK_INT(deliver_all(s, &c, 2000000000 + 3600, &ds), 0);
+	CHECK_INT(ds.sent, 1);
+	CHECK_INT(count_lines(cpath), 3);
+
+	/* The summary counts what is stored. */
+	CHECK_INT(report_summary(s, &c, NULL, 2000000000), 0);
+	snprintf(mpath, sizeof mpath, "%s/summary.md", dir);
+	text = slurp(mpath);
+	CHECK(text && strstr(text, "| Acme | 3 | 1 | 0 | 2 | 0.5 : 1 | -0.33 |"));
+	CHECK(text && strstr(text, "| Globex | 1 | 0 | 0 | 1 | 0.0 : 1 | -1.00 |"));
+	free(text);
+	snprintf(mpath, sizeof mpath, "%s/summary.json", dir);
+	text = slurp(mpath);
+	{
+		json_t *o = text ? json_loads(text, 0, NULL) : NULL;
+		json_t *b0 = json_array_get(json_object_get(o, "brands"), 0);
+
+		CHECK_STR(json_string_value(json_object_get(b0, "brand")), "Acme");
+		CHECK_INT(json_integer_value(json_object_get(b0, "negative")), 2);
+		CHECK_STR(json_string_value(json_object_get(b0, "ratio_text")), "0.5 : 1");
+		json_decref(o);
+	}
+	free(text);
+	store_close(s);
+	strlist_free(&c.alert.command);
+	fclose(lf);
+}
+
+int
+main(void)
+{
+	char cmd[128];
+
+	if (!mkdtemp(dir))
+		return 1;
+	RUN(test_record);
+	RUN(test_alert_rule);
+	RUN(test_ratio);
+	RUN(test_deliver);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	CHECK_INT(system(cmd), 0);
+	return TEST_END();
+}

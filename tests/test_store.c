@@ -1,0 +1,278 @@
+/* The state database: schema, feed state, dedup, mentions, the outbox,
+ * counts, retention. */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "store.h"
+#include "util.h"
+#include "test.h"
+
+static char dir[] = "/tmp/earshot-store-XXXXXX";
+
+static struct item
+mkitem(const char *id, const char *link)
+{
+	struct item it;
+
+	item_init(&it);
+	it.id = (char *)id;
+	it.link = (char *)link;
+	return it;
+}
+
+static struct mention
+mkmention(const char *id, const char *brand, int label, double compound, int64_t t)
+{
+	struct mention m = {0};
+
+	snprintf(m.id, sizeof m.id, "%s", id);
+	m.brand = (char *)brand;
+	m.feed = (char *)"f";
+	m.item_id = (char *)id;
+	m.compound = compound;
+	m.label = label;
+	m.published = m.created = t;
+	m.rating = -1;
+	return m;
+}
+
+static void
+test_feed_state(struct store *s)
+{
+	struct feed_state in = {0}, out;
+
+	CHECK_INT(store_feed_state(s, "new-feed", &out), 0);
+	CHECK_INT(out.last_attempt, 0);
+	CHECK(out.etag == NULL);
+	in.last_attempt = 100;
+	in.last_success = 90;
+	in.next_due = 1000;
+	in.failing_since = 95;
+	in.failures = 3;
+	in.http_status = 503;
+	in.etag = (char *)"\"v1\"";
+	in.last_error = (char *)"HTTP 503";
+	CHECK_INT(store_save_feed_state(s, "f", &in), 0);
+	CHECK_INT(store_feed_state(s, "f", &out), 0);
+	CHECK_INT(out.last_attempt, 100);
+	CHECK_INT(out.next_due, 1000);
+	CHECK_INT(out.failures, 3);
+	CHECK_INT(out.http_status, 503);
+	CHECK_STR(out.etag, "\"v1\"");
+	CHECK(out.last_modified == NULL);
+	CHECK_STR(out.last_error, "HTTP 503");
+	free(out.etag);
+	free(out.last_modified);
+	free(out.last_error);
+}
+
+static void
+test_dedup(struct store *s)
+{
+	struct item a = mkitem("a1", "https://x.example/a"), b = mkitem("b1", NULL);
+	struct item same_link = mkitem("other-id", "https://x.example/a");
+	struct item other = mkitem("a1", "https://x.example/z");
+
+	CHECK_INT(store_item_seen(s, "f", &a, NULL), 0);
+	CHECK_INT(store_add_item(s, "f", &a, NULL, 10), 0);
+	CHECK_INT(store_item_seen(s, "f", &a, NULL), 1);
+	/* The same link from another feed (syndication) is the same post. */
+	CHECK_INT(store_item_seen(s, "g", &same_link, NULL), 1);
+	/* The same guid in another feed with another link is not. */
+	CHECK_INT(store_item_seen(s, "g", &other, NULL), 0);
+	CHECK_INT(store_add_item(s, "f", &b, "0123456789abcdef", 10), 0);
+	CHECK_INT(store_item_seen(s, "h", &other, "0123456789abcdef"), 1);
+	/* Adding twice is harmless. */
+	CHECK_INT(store_add_item(s, "f", &a, NULL, 10), 0);
+}
+
+static int
+collect(const char *id, const char *json, void *ctx)
+{
+	struct acc { char s[256]; } *b = ctx;
+
+	strncat(b->s, id, sizeof b->s - strlen(b->s) - 1);
+	strncat(b->s, json, sizeof b->s - strlen(b->s) - 1);
+	strncat(b->s, ";", sizeof b->s - strlen(b->s) - 1);
+	return 0;
+}
+
+static int
+collect_pending(const char *id, const char *brand, const char *json, unsigned attempts,
+    void *ctx)
+{
+	char *s = ctx;
+	char line[64];
+
+	(void)json;
+	snprintf(line, sizeof line, "%s/%s/%u;", id, brand, attempts);
+	strncat(s, line, 255 - strlen(s));
+	return 0;
+}
+
+static int
+collect_alert(const char *json, void *ctx)
+{
+	strncat(ctx, json, 255 - strlen(ctx));
+	return 0;
+}
+
+static void
+test_mentions_and_outbox(struct store *s)
+{
+	struct mention m1 = mkmention("m1", "Acme", 1, 0.6, 1000);
+	struct mention m2 = mkmention("m2", "Acme", -1, -0.7, 2000);
+	struct mention m3 = mkmention("m3", "Globex", 0, 0, 3000);
+	struct alert a = { .id = "al1", .kind = (char *)"negative", .brand = (char *)"Acme",
+	    .severity = (char *)"medium", .reason = (char *)"r", .created = 2000,
+	    .json = (char *)"{\"id\":\"al1\"}" };
+	const char *const channels[] = { "file", "webhook", NULL };
+	struct { char s[256]; } got = {{0}};
+	char pend[256] = "", alerts[256] = "";
+	struct brand_counts *bc;
+	long n;
+
+	CHECK_INT(store_add_mention(s, &m1, "J1"), 0);
+	CHECK_INT(store_add_mention(s, &m2, "J2"), 0);
+	CHECK_INT(store_add_mention(s, &m3, "J3"), 0);
+	CHECK_INT(store_add_mention(s, &m1, "J1-again"), 1);   /* ids never repeat */
+	CHECK_INT(store_each_unexported_mention(s, collect, &got), 0);
+	CHECK_STR(got.s, "m1J1;m2J2;m3J3;");
+	CHECK_INT(store_mark_mention_exported(s, "m2"), 0);
+	got.s[0] = '\0';
+	store_each_unexported_mention(s, collect, &got);
+	CHECK_STR(got.s, "m1J1;m3J3;");
+
+	CHECK_INT(store_add_alert(s, &a, "m2", channels), 0);
+	CHECK_INT(store_add_alert(s, &a, "m2", channels), 1);
+	CHECK_INT(store_each_pending(s, "webhook", 5000, collect_pending, pend), 0);
+	CHECK_STR(pend, "al1/Acme/0;");
+	CHECK_INT(store_mark_failed(s, "al1", "webhook", 6000, "HTTP 500"), 0);
+	pend[0] = '\0';
+	store_each_pending(s, "webhook", 5000, collect_pending, pend);
+	CHECK_STR(pend, "");                   /* not due again until 6000 */
+	store_each_pending(s, "webhook", 6000, collect_pending, pend);
+	CHECK_STR(pend, "al1/Acme/1;");
+	CHECK_INT(store_mark_delivered(s, "al1", "webhook", 6000), 0);
+	pend[0] = '\0';
+	store_each_pending(s, "webhook", 99999, collect_pending, pend);
+	CHECK_STR(pend, "");
+	store_each_pending(s, "file", 99999, collect_pending, pend);
+	CHECK_STR(pend, "al1/Acme/0;");        /* each channel on its own */
+
+	store_each_alert(s, 0, "Acme", NULL, collect_alert, alerts);
+	CHECK_STR(alerts, "{\"id\":\"al1\"}");
+	alerts[0] = '\0';
+	store_each_alert(s, 0, "Globex", NULL, collect_alert, alerts);
+	store_each_alert(s, 2001, NULL, NULL, collect_alert, alerts);
+	store_each_alert(s, 0, NULL, "spike", collect_alert, alerts);
+	CHECK_STR(alerts, "");
+
+	n = store_counts(s, 0, 2500, &bc);
+	CHECK_INT(n, 1);
+	if (n == 1) {
+		CHECK_STR(bc[0].brand, "Acme");
+		CHECK_INT(bc[0].total, 2);
+		CHECK_INT(bc[0].pos, 1);
+		CHECK_INT(bc[0].neg, 1);
+		CHECK_NEAR(bc[0].compound_sum, -0.1, 1e-9);
+	}
+	store_counts_free(bc, n);
+	n = store_counts(s, 0, 99999, &bc);
+	CHECK_INT(n, 2);
+	if (n == 2)
+		CHECK_INT(bc[1].neu, 1);
+	store_counts_free(bc, n);
+
+	/* Retention keeps what is not yet exported or delivered. */
+	CHECK_INT(store_prune(s, 1, 86400 + 10000), 0);
+	got.s[0] = '\0';
+	store_each_unexported_mention(s, collect, &got);
+	CHECK_STR(got.s, "m1J1;m3J3;");
+	pend[0] = '\0';
+	store_each_pending(s, "file", 99999, collect_pending, pend);
+	CHECK_STR(pend, "al1/Acme/0;");
+	n = store_counts(s, 0, 99999, &bc);
+	CHECK_INT(n, 2);       /* m2 (exported) is gone, Acme keeps m1 */
+	if (n == 2)
+		CHECK_INT(bc[0].total, 1);
+	store_counts_free(bc, n);
+}
+
+static void
+test_transactions(struct store *s)
+{
+	struct item it = mkitem("rolled-back", NULL);
+
+	CHECK_INT(store_begin(s), 0);
+	CHECK_INT(store_add_item(s, "f", &it, NULL, 1), 0);
+	store_rollback(s);
+	CHECK_INT(store_item_seen(s, "f", &it, NULL), 0);
+	store_rollback(s);     /* outside a transaction: a no-op */
+}
+
+static void
+test_versions(void)
+{
+	char err[512] = "", path[128];
+	struct store *s;
+	sqlite3 *db;
+	FILE *lf = tmpfile();
+
+	/* A database from a newer earshot is refused, not mangled. */
+	snprintf(path, sizeof path, "%s/earshot.db", dir);
+	sqlite3_open(path, &db);
+	sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
+	sqlite3_close(db);
+	CHECK((s = store_open(dir, err, sizeof err)) == NULL);
+	CHECK(strstr(err, "newer earshot") != NULL);
+	CHECK(strstr(err, path) != NULL);
+	store_close(s);
+
+	log_to(lf);
+	CHECK(store_open("/nonexistent/dir", err, sizeof err) == NULL);
+	log_to(NULL);
+	fclose(lf);
+	CHECK(strstr(err, "/nonexistent/dir/earshot.db") != NULL);
+}
+
+int
+main(void)
+{
+	struct store *s;
+	char err[512], cmd[128];
+
+	if (!mkdtemp(dir))
+		return 1;
+	if (!(s = store_open(dir, err, sizeof err))) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	test_feed_state(s);
+	test_dedup(s);
+	test_mentions_and_outbox(s);
+	test_transactions(s);
+	store_close(s);
+	/* Reopening an up-to-date database migrates nothing and keeps data. */
+	s = store_open(dir, err, sizeof err);
+	CHECK(s != NULL);
+	if (s) {
+		struct feed_state fs;
+
+		CHECK_INT(store_feed_state(s, "f", &fs), 0);
+		CHECK_INT(fs.next_due, 1000);
+		free(fs.etag);
+		free(fs.last_modified);
+		free(fs.last_error);
+		store_close(s);
+	}
+	snprintf(cmd, sizeof cmd, "rm -f %s/earshot.db*", dir);
+	CHECK_INT(system(cmd), 0);
+	RUN(test_versions);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	CHECK_INT(system(cmd), 0);
+	return TEST_END();
+}
