@@ -109,6 +109,20 @@ when(int64_t t, int64_t now, char *out, size_t len)
 		snprintf(out, len, "due in %lldd", (long long)d / 86400);
 }
 
+/* An interval as people write it in the file: 90s, 15m, 2h, 1d. */
+static void
+every(long secs, char *out, size_t len)
+{
+	if (secs % 86400 == 0)
+		snprintf(out, len, "%ldd", secs / 86400);
+	else if (secs % 3600 == 0)
+		snprintf(out, len, "%ldh", secs / 3600);
+	else if (secs % 60 == 0)
+		snprintf(out, len, "%ldm", secs / 60);
+	else
+		snprintf(out, len, "%lds", secs);
+}
+
 static void
 list_feeds(const struct conf *c)
 {
@@ -126,7 +140,7 @@ list_feeds(const struct conf *c)
 	for (i = 0; i < c->nfeeds; i++) {
 		const struct conf_feed *f = &c->feeds[i];
 		struct feed_state st = {0};
-		char url[512], due[64], since[21];
+		char url[512], due[64], since[21], iv[24];
 
 		safe_url(f->url, url, sizeof url);
 		if (s)
@@ -135,8 +149,9 @@ list_feeds(const struct conf *c)
 			snprintf(due, sizeof due, "never polled, due now");
 		else
 			when(st.next_due, now, due, sizeof due);
-		printf("  %-20s %-8s every %-5lldm  %s\n      %s\n", f->name, f->type,
-		    (long long)f->interval / 60, due, url);
+		every(f->interval, iv, sizeof iv);
+		printf("  %-20s %-8s every %-6s %s\n      %s\n", f->name, f->type, iv, due,
+		    url);
 		if (st.failures) {
 			time_iso8601(st.failing_since, since);
 			printf("      FAILING since %s (%u time%s): %s\n", since, st.failures,
