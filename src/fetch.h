@@ -40,6 +40,10 @@ struct fetch_job {
 	char error[256];         /* one-line reason when !ok (no secrets) */
 };
 
+/* A Retry-After of more seconds than this is taken as this (one year). */
+#define FETCH_RETRY_AFTER_MAX (366LL * 86400)
+
+/* Fills o with the defaults above and the User-Agent "earshot". */
 void fetch_opts_default(struct fetch_opts *o);
 /* Called once per job as it finishes (in completion order). */
 typedef void (*fetch_done_fn)(struct fetch_job *job, void *ctx);
