@@ -6,8 +6,9 @@
 
 #include "util.h"
 
-/* Doublings beyond this cannot matter: 2^62 seconds outlasts any cap. */
-#define MAX_DOUBLINGS 62
+/* No wait is longer than a century, whatever the configuration says; the
+ * bound keeps every sum below far from overflow. */
+#define MAX_WAIT (100LL * 366 * 86400)
 
 void
 feed_state_clear(struct feed_state *st)
@@ -39,6 +40,13 @@ max64(int64_t a, int64_t b)
 	return a > b ? a : b;
 }
 
+/* A configured duration in [1, MAX_WAIT] seconds. */
+static int64_t
+secs(long v)
+{
+	return v < 1 ? 1 : v > MAX_WAIT ? MAX_WAIT : v;
+}
+
 static unsigned
 xorshift32(unsigned *rng)
 {
@@ -56,10 +64,10 @@ xorshift32(unsigned *rng)
 static int64_t
 backoff(const struct schedule_opts *o, unsigned failures, unsigned *rng)
 {
-	int64_t cap = max64(o->max_backoff, 1), b = max64(o->interval, 1), j;
+	int64_t cap = secs(o->max_backoff), b = secs(o->interval), j;
 	unsigned k;
 
-	for (k = 1; k < failures && k <= MAX_DOUBLINGS && b < cap; k++)
+	for (k = 1; k < failures && b < cap; k++)
 		b *= 2;
 	if (b > cap)
 		b = cap;
@@ -81,7 +89,7 @@ void
 schedule_update(struct feed_state *st, const struct fetch_job *job,
     const struct schedule_opts *o, int64_t now, unsigned *rng)
 {
-	int64_t floor = max64(o->min_interval, 1), wait, ra, longest;
+	int64_t floor = secs(o->min_interval), wait, longest;
 
 	st->http_status = job->status;
 	if (job->ok) {
@@ -94,7 +102,7 @@ schedule_update(struct feed_state *st, const struct fetch_job *job,
 			set_str(&st->etag, job->new_etag);
 		if (job->new_last_modified || !job->not_modified)
 			set_str(&st->last_modified, job->new_last_modified);
-		wait = o->interval;
+		wait = secs(o->interval);
 	} else {
 		if (st->failures < UINT_MAX)
 			st->failures++;
@@ -108,9 +116,9 @@ schedule_update(struct feed_state *st, const struct fetch_job *job,
 	 * choose itself: a hostile or broken server must not silence a feed
 	 * for years. */
 	if (job->retry_after > now) {
-		longest = max64(max64(o->max_backoff, o->interval), floor);
-		ra = job->retry_after - now > longest ? add_secs(now, longest) :
-		    job->retry_after;
-		st->next_due = max64(st->next_due, ra);
+		longest = add_secs(now, max64(max64(secs(o->max_backoff), secs(o->interval)),
+		    floor));
+		st->next_due = max64(st->next_due,
+		    job->retry_after < longest ? job->retry_after : longest);
 	}
 }
