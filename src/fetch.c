@@ -116,6 +116,13 @@ is_file_url(const char *url)
 }
 
 static int
+is_http_url(const char *url)
+{
+	return url && (strncasecmp(url, "http://", 7) == 0 ||
+	    strncasecmp(url, "https://", 8) == 0);
+}
+
+static int
 cmp_host(const void *a, const void *b)
 {
 	return strcmp((*(struct host *const *)a)->name, (*(struct host *const *)b)->name);
@@ -125,7 +132,7 @@ cmp_host(const void *a, const void *b)
 static int
 hosts_build(struct fetch_run *r)
 {
-	struct host **sorted = calloc(r->n, sizeof *sorted);
+	struct host **sorted = calloc(r->n ? r->n : 1, sizeof *sorted);
 	char name[256];
 	size_t i, first = 0;
 	long port;
@@ -156,23 +163,23 @@ hosts_build(struct fetch_run *r)
 /* 1 if a header line is safe to send: no CR, LF or other control bytes that
  * could smuggle a second header or request. */
 static int
-header_safe(const char *s, size_t max)
+header_safe(const char *s)
 {
-	size_t i;
-
-	for (i = 0; s[i]; i++)
-		if (i >= max || ((unsigned char)s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
+	for (; *s; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
 			return 0;
 	return 1;
 }
 
+/* Adds "name: value", or the whole line value when name is NULL; unsafe or
+ * (for validators) overlong values are left out. -1 if out of memory. */
 static int
 add_header(struct xfer *x, const char *name, const char *value)
 {
 	struct curl_slist *l;
 	struct buf line = {0};
 
-	if (!value || !header_safe(value, MAX_VALIDATOR))
+	if (!value || !header_safe(value) || (name && strlen(value) > MAX_VALIDATOR))
 		return 0;
 	if (name && buf_printf(&line, "%s: %s", name, value) < 0)
 		return -1;
@@ -222,7 +229,7 @@ set_validator(char **dst, const char *v, size_t n)
 
 	if (n == 0 || n > MAX_VALIDATOR || !(s = xstrndup(v, n)))
 		return;
-	if (!header_safe(s, MAX_VALIDATOR)) {
+	if (!header_safe(s)) {
 		free(s);
 		return;
 	}
@@ -385,11 +392,11 @@ contains(const char *s, const char *p, size_t n)
 	return 0;
 }
 
-/* 1 if msg quotes a header value, the URL's userinfo or its query. */
+/* 1 if msg quotes a header value, the URL's userinfo, password or query. */
 static int
 leaks_secret(const char *msg, const struct fetch_job *j)
 {
-	const char *at, *q, *c;
+	const char *at, *q, *c, *pw;
 	size_t i;
 
 	for (i = 0; i < j->nheaders; i++) {
@@ -404,10 +411,11 @@ leaks_secret(const char *msg, const struct fetch_job *j)
 		return 0;
 	if ((q = strpbrk(j->url, "?#")) && contains(msg, q + 1, strlen(q + 1)))
 		return 1;
-	if ((c = strstr(j->url, "://")) && (at = strchr(c, '@')) &&
-	    (!q || at < q) && contains(msg, c + 3, (size_t)(at - c - 3)))
-		return 1;
-	return 0;
+	if (!(c = strstr(j->url, "://")) || !(at = strchr(c, '@')) || (q && at > q))
+		return 0;
+	pw = memchr(c + 3, ':', (size_t)(at - c - 3));
+	return contains(msg, c + 3, (size_t)(at - c - 3)) ||
+	    (pw && contains(msg, pw + 1, (size_t)(at - pw - 1)));
 }
 
 /* Copies curl's error text, cutting any URL in it down to scheme://host and
@@ -433,10 +441,10 @@ scrub(const struct xfer *x, CURLcode res, char *out, size_t len)
 			s = end + strcspn(end, "\"' \t\r\n");
 			continue;
 		}
-		out[o++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+		out[o++] = (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s;
 		s++;
 	}
-	while (o && (out[o - 1] == '?' || out[o - 1] == ' ' || out[o - 1] == '.'))
+	while (o && (out[o - 1] == ' ' || out[o - 1] == '.'))
 		o--;
 	out[o] = '\0';
 	if (!o || leaks_secret(out, x->job))
@@ -510,10 +518,9 @@ describe_error(struct xfer *x, CURLcode res, const struct fetch_opts *o)
 		errf(j->error, sizeof j->error, "too many redirects (more than %d)", MAX_REDIRECTS);
 		break;
 	case CURLE_UNSUPPORTED_PROTOCOL:
-		errf(j->error, sizeof j->error, is_file_url(j->url) || !strstr(j->url, "://") ||
-		    strncasecmp(j->url, "http", 4) != 0 ?
-		    "unsupported URL scheme (http, https and file only)" :
-		    "refused a redirect to a URL that is not http or https");
+		errf(j->error, sizeof j->error, "%s", is_http_url(j->url) ?
+		    "refused a redirect to a URL that is not http or https" :
+		    "unsupported URL scheme (http, https and file only)");
 		break;
 	case CURLE_URL_MALFORMAT:
 		errf(j->error, sizeof j->error, "malformed URL");
@@ -563,7 +570,9 @@ xfer_result(struct xfer *x, CURLcode res, const struct fetch_opts *o)
 	s = NULL;
 	if (curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &s) == CURLE_OK && s)
 		j->content_type = xstrdup(s);
-	if (res != CURLE_OK) {
+	/* An error status explains more than what went wrong after it (an
+	 * oversized or cut-off error page). */
+	if (res != CURLE_OK && j->status < 400) {
 		describe_error(x, res, o);
 	} else if (j->status == 304) {
 		j->ok = j->not_modified = 1;

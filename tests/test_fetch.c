@@ -30,6 +30,7 @@ static pid_t srv_pid = -1;
 static int srv_stdin = -1, port;
 static char tmpdir[] = "/tmp/earshot-fetch-XXXXXX";
 static const char *secret_headers[] = { SECRET_HDR };
+static char long_hdr[2100] = "X-Long: ";
 
 /* What done() saw, copied out before it frees the job like the pipeline. */
 struct got {
@@ -286,7 +287,7 @@ test_nothing(void)
 
 enum {
 	J_OK, J_ETAG, J_LM, J_GZIP, J_BOMB, J_BIG, J_SLOW, J_REDIR3, J_REDIR5, J_REDIR6,
-	J_FTP, J_404, J_503, J_429, J_ECHO, J_HOSTILE, J_BADHDR, J_REFUSED, J_FILE, J_NOFILE,
+	J_FTP, J_404, J_BIGERR, J_503, J_429, J_ECHO, J_HOSTILE, J_BADHDR, J_REFUSED, J_FILE, J_NOFILE,
 	J_BIGFILE, J_GOPHER, J_MALFORMED, J_NJOBS
 };
 
@@ -294,7 +295,7 @@ static int
 add_all(struct run *r)
 {
 	static const char *bad_lm = "x\r\nX-Injected2: 1";
-	static const char *echo_headers[] = { SECRET_HDR, "X-Bad: a\r\nX-Injected: 1" };
+	static const char *echo_headers[] = { SECRET_HDR, "X-Bad: a\r\nX-Injected: 1", long_hdr };
 	struct fetch_job *j;
 	char url[600];
 	int refused = closed_port();
@@ -313,11 +314,13 @@ add_all(struct run *r)
 	j = add(r, "http://user:pw123@127.0.0.1:%d/status/404?token=qs456", port);
 	j->headers = secret_headers;
 	j->nheaders = 1;
+	add(r, "http://127.0.0.1:%d/big-error", port);
 	add(r, "http://127.0.0.1:%d/status/503", port);
 	add(r, "http://127.0.0.1:%d/status/429", port);
 	j = add(r, "http://127.0.0.1:%d/echo-headers", port);
+	memset(long_hdr + 8, 'k', 2000);    /* a long token is still sent */
 	j->headers = echo_headers;
-	j->nheaders = 2;
+	j->nheaders = 3;
 	j->etag = "\"e1\"";
 	j->last_modified = bad_lm;
 	add(r, "http://127.0.0.1:%d/hostile-header", port);
@@ -390,6 +393,7 @@ test_many(void)
 	check_failed(&g[J_FTP], 302, "refused a redirect to a URL that is not http or https");
 
 	check_failed(&g[J_404], 404, "HTTP 404 Not Found");
+	check_failed(&g[J_BIGERR], 500, "HTTP 500 Internal Server Error");
 	check_failed(&g[J_503], 503, "HTTP 503 Service Unavailable");
 	CHECK(g[J_503].retry_after >= r.t0 + 120 && g[J_503].retry_after <= r.t1 + 120);
 	check_failed(&g[J_429], 429, "HTTP 429 Too Many Requests");
@@ -401,6 +405,7 @@ test_many(void)
 	CHECK(g[J_ECHO].body && strstr(g[J_ECHO].body, "If-None-Match: \"e1\"\n"));
 	CHECK(g[J_ECHO].body && strstr(g[J_ECHO].body, "gzip"));
 	CHECK(g[J_ECHO].body && !strstr(g[J_ECHO].body, "Injected"));
+	CHECK(g[J_ECHO].body && strstr(g[J_ECHO].body, long_hdr));
 	CHECK(g[J_ECHO].body && !strstr(g[J_ECHO].body, "If-Modified-Since"));
 
 	CHECK_STR(g[J_HOSTILE].error, "");

@@ -22,6 +22,7 @@ Routes:
   /redirect-ftp    302 to ftp://127.0.0.1/feed.rss
   /status/N        status N, body "error page N\\n"; 503 adds
                    Retry-After: 120, 429 adds Retry-After: RETRY_DATE
+  /big-error       500 with a 1 MiB body (over the tests' max_body)
   /echo-headers    200 with the request's header lines as the body
   /conn            200 "port P\\n", P the client's source port
   /hostile-header  200 with an ETag holding a control byte, a 5000-byte
@@ -137,6 +138,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.reply(302, headers=[("Location", "ftp://127.0.0.1/feed.rss")])
             elif p.startswith("/status/") and p[8:].isdigit():
                 self.route_status(int(p[8:]))
+            elif p == "/big-error":
+                self.reply(500, b"e" * (1 << 20))
             elif p == "/echo-headers":
                 self.reply(200, str(self.headers).encode("latin-1"),
                            [("Content-Type", "text/plain")])
