@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,20 @@ fetch_job_clear(struct fetch_job *job)
 	job->error[0] = '\0';
 }
 
+static void job_err(struct fetch_job *j, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Sets the job's one-line error. */
+static void
+job_err(struct fetch_job *j, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(j->error, sizeof j->error, fmt, ap);
+	va_end(ap);
+}
+
 /* Host and port of url, without userinfo, path or query, so they are safe
  * to show. "" and 0 when the URL does not parse. */
 static void
@@ -95,7 +110,8 @@ url_host(const char *url, char *host, size_t len, long *port)
 
 	host[0] = '\0';
 	*port = 0;
-	if (u && url && curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+	if (u && url &&
+	    curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK) {
 		snprintf(host, len, "%s", h);
 		if (curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) == CURLUE_OK)
@@ -452,24 +468,23 @@ scrub(const struct xfer *x, CURLcode res, char *out, size_t len)
 }
 
 static void
-timeout_error(const struct xfer *x, const struct fetch_opts *o, char *host)
+timeout_error(const struct xfer *x, const struct fetch_opts *o, const char *host)
 {
 	struct fetch_job *j = x->job;
+	long limit = o->connect_timeout < o->timeout ? o->connect_timeout : o->timeout;
 	curl_off_t dns = 0, conn = 0;
 
 	curl_easy_getinfo(x->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
 	curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &conn);
 	if (strncmp(x->errbuf, "Operation too slow", 18) == 0)
-		errf(j->error, sizeof j->error, "too slow: under %ld bytes/s for %ld s",
+		job_err(j, "too slow: under %ld bytes/s for %ld s",
 		    o->low_speed_limit, o->low_speed_time);
-	else if (!dns && !conn)
-		errf(j->error, sizeof j->error, "could not resolve host %s within %ld s",
-		    host, o->connect_timeout < o->timeout ? o->connect_timeout : o->timeout);
+	else if (!conn && (!dns || strncmp(x->errbuf, "Resolving timed out", 19) == 0))
+		job_err(j, "could not resolve host %s within %ld s", host, limit);
 	else if (!conn)
-		errf(j->error, sizeof j->error, "could not connect to %s within %ld s",
-		    host, o->connect_timeout < o->timeout ? o->connect_timeout : o->timeout);
+		job_err(j, "could not connect to %s within %ld s", host, limit);
 	else
-		errf(j->error, sizeof j->error, "timed out after %ld s", o->timeout);
+		job_err(j, "timed out after %ld s", o->timeout);
 }
 
 static void
@@ -480,12 +495,12 @@ connect_error(const struct xfer *x, const char *host, long port)
 
 	curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &os);
 	if (os == ECONNREFUSED)
-		errf(j->error, sizeof j->error, "connection refused by %s port %ld", host, port);
+		job_err(j, "connection refused by %s port %ld", host, port);
 	else if (os)
-		errf(j->error, sizeof j->error, "cannot connect to %s port %ld: %s", host,
+		job_err(j, "cannot connect to %s port %ld: %s", host,
 		    port, strerror((int)os));
 	else
-		errf(j->error, sizeof j->error, "cannot connect to %s port %ld", host, port);
+		job_err(j, "cannot connect to %s port %ld", host, port);
 }
 
 /* Turns a failed transfer into one line that names the cause, never the
@@ -504,7 +519,7 @@ describe_error(struct xfer *x, CURLcode res, const struct fetch_opts *o)
 	fmt_size(x->max_body, size, sizeof size);
 	switch (res) {
 	case CURLE_COULDNT_RESOLVE_HOST:
-		errf(j->error, sizeof j->error, "could not resolve host %s", host);
+		job_err(j, "could not resolve host %s", host);
 		if (!redirects)
 			x->host->unresolvable = 1;
 		break;
@@ -515,24 +530,24 @@ describe_error(struct xfer *x, CURLcode res, const struct fetch_opts *o)
 		timeout_error(x, o, host);
 		break;
 	case CURLE_TOO_MANY_REDIRECTS:
-		errf(j->error, sizeof j->error, "too many redirects (more than %d)", MAX_REDIRECTS);
+		job_err(j, "too many redirects (more than %d)", MAX_REDIRECTS);
 		break;
 	case CURLE_UNSUPPORTED_PROTOCOL:
-		errf(j->error, sizeof j->error, "%s", is_http_url(j->url) ?
+		job_err(j, "%s", is_http_url(j->url) ?
 		    "refused a redirect to a URL that is not http or https" :
 		    "unsupported URL scheme (http, https and file only)");
 		break;
 	case CURLE_URL_MALFORMAT:
-		errf(j->error, sizeof j->error, "malformed URL");
+		job_err(j, "malformed URL");
 		break;
 	case CURLE_FILESIZE_EXCEEDED:
-		errf(j->error, sizeof j->error, "response larger than %s (limit max_body)", size);
+		job_err(j, "response larger than %s (limit max_body)", size);
 		break;
 	case CURLE_FILE_COULDNT_READ_FILE:
 		u = curl_url();
 		if (u && curl_url_set(u, CURLUPART_URL, j->url, 0) == CURLUE_OK)
 			curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE);
-		errf(j->error, sizeof j->error, "cannot read file %s", path ? path : "");
+		job_err(j, "cannot read file %s", path ? path : "");
 		curl_free(path);
 		curl_url_cleanup(u);
 		break;
@@ -549,9 +564,9 @@ describe_error(struct xfer *x, CURLcode res, const struct fetch_opts *o)
 		break;
 	default:
 		if (x->too_big)
-			errf(j->error, sizeof j->error, "response larger than %s (limit max_body)", size);
+			job_err(j, "response larger than %s (limit max_body)", size);
 		else if (x->oom)
-			errf(j->error, sizeof j->error, "out of memory");
+			job_err(j, "out of memory");
 		else
 			scrub(x, res, j->error, sizeof j->error);
 	}
@@ -579,14 +594,14 @@ xfer_result(struct xfer *x, CURLcode res, const struct fetch_opts *o)
 	} else if (j->status >= 300) {
 		const char *why = http_reason(j->status);
 
-		errf(j->error, sizeof j->error, "HTTP %ld%s%s", j->status, *why ? " " : "", why);
+		job_err(j, "HTTP %ld%s%s", j->status, *why ? " " : "", why);
 	} else {
 		j->len = x->body.len;
 		if ((j->body = buf_detach(&x->body))) {
 			j->ok = 1;
 		} else {
 			j->len = 0;
-			errf(j->error, sizeof j->error, "out of memory");
+			job_err(j, "out of memory");
 		}
 	}
 }
@@ -634,9 +649,9 @@ job_start(struct fetch_run *r, size_t i)
 	r->started[i] = 1;
 	fetch_job_clear(j);
 	if (h->unresolvable) {
-		errf(j->error, sizeof j->error, "could not resolve host %s", h->name);
+		job_err(j, "could not resolve host %s", h->name);
 	} else if (!(r->live[i] = xfer_new(r, i))) {
-		errf(j->error, sizeof j->error, "cannot set up the transfer (out of memory)");
+		job_err(j, "cannot set up the transfer (out of memory)");
 	} else {
 		r->active++;
 		h->active++;
@@ -713,7 +728,7 @@ abandon(struct fetch_run *r, const char *why)
 		}
 		r->started[i] = 1;
 		fetch_job_clear(j);
-		errf(j->error, sizeof j->error, "transfer engine failed: %s", why);
+		job_err(j, "transfer engine failed: %s", why);
 		r->done(j, r->ctx);
 	}
 }
@@ -746,8 +761,8 @@ fetch_all(const struct fetch_opts *o, struct fetch_job **jobs, size_t n,
 	r.hostof = calloc(n ? n : 1, sizeof *r.hostof);
 	r.live = calloc(n ? n : 1, sizeof *r.live);
 	r.started = calloc(n ? n : 1, 1);
-	if (!r.hosts || !r.hostof || !r.live || !r.started || !(r.multi = curl_multi_init()) ||
-	    hosts_build(&r) < 0) {
+	if (!r.hosts || !r.hostof || !r.live || !r.started ||
+	    !(r.multi = curl_multi_init()) || hosts_build(&r) < 0) {
 		errf(err, errlen, "cannot start the transfer engine: out of memory");
 		run_free(&r);
 		return -1;
@@ -760,7 +775,7 @@ fetch_all(const struct fetch_opts *o, struct fetch_job **jobs, size_t n,
 			break;
 		drain(&r);
 		fill(&r);
-		if (r.active && (mc = curl_multi_poll(r.multi, NULL, 0, 1000, NULL)) != CURLM_OK)
+		if (r.active && (mc = curl_multi_poll(r.multi, NULL, 0, 1000, NULL)))
 			break;
 	}
 	if (mc != CURLM_OK)

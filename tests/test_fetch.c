@@ -135,6 +135,27 @@ closed_port(void)
 	return p;
 }
 
+/* A loopback port whose listen queue is full, so connecting hangs until the
+ * connect timeout. The sockets stay open until the process ends. */
+static int
+stuck_port(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t sl = sizeof sa;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), c, i;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(fd, (struct sockaddr *)&sa, sizeof sa);
+	listen(fd, 0);
+	getsockname(fd, (struct sockaddr *)&sa, &sl);
+	for (i = 0; i < 4; i++) {
+		c = socket(AF_INET, SOCK_STREAM, 0);
+		fcntl(c, F_SETFL, O_NONBLOCK);
+		connect(c, (struct sockaddr *)&sa, sizeof sa);
+	}
+	return ntohs(sa.sin_port);
+}
+
 static void
 write_file(const char *name, const char *data, size_t n)
 {
@@ -288,7 +309,7 @@ test_nothing(void)
 enum {
 	J_OK, J_ETAG, J_LM, J_GZIP, J_BOMB, J_BIG, J_SLOW, J_REDIR3, J_REDIR5, J_REDIR6,
 	J_FTP, J_404, J_BIGERR, J_503, J_429, J_ECHO, J_HOSTILE, J_BADHDR, J_REFUSED, J_FILE, J_NOFILE,
-	J_BIGFILE, J_GOPHER, J_MALFORMED, J_NJOBS
+	J_BIGFILE, J_GOPHER, J_MALFORMED, J_TLS, J_STUCK, J_NJOBS
 };
 
 static int
@@ -335,6 +356,11 @@ add_all(struct run *r)
 	add_url(r, url);
 	add(r, "gopher://user:pw123@127.0.0.1:%d/x?token=qs456", port);
 	add_url(r, "http://[::1");
+	/* TLS to a plain HTTP server: the handshake fails. */
+	j = add(r, "https://user:pw123@127.0.0.1:%d/ok?token=qs456", port);
+	j->headers = secret_headers;
+	j->nheaders = 1;
+	add(r, "http://127.0.0.1:%d/feed", stuck_port());
 	return refused;
 }
 
@@ -427,6 +453,9 @@ test_many(void)
 	check_failed(&g[J_BIGFILE], 0, "response larger than 64 KiB (limit max_body)");
 	check_failed(&g[J_GOPHER], 0, "unsupported URL scheme (http, https and file only)");
 	check_failed(&g[J_MALFORMED], 0, "malformed URL");
+	CHECK(strncmp(g[J_TLS].error, "TLS: ", 5) == 0 && strlen(g[J_TLS].error) > 10);
+	check_failed(&g[J_TLS], 0, g[J_TLS].error);
+	check_failed(&g[J_STUCK], 0, "could not connect to 127.0.0.1 within 2 s");
 	run_free(&r);
 }
 
