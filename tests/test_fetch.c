@@ -227,7 +227,7 @@ test_opts(struct fetch_opts *o)
 	o->connect_timeout = 2;
 	o->timeout = 4;
 	o->low_speed_limit = 10;
-	o->low_speed_time = 1;
+	o->low_speed_time = 2;
 	o->max_body = 64 * 1024;
 }
 
@@ -406,7 +406,7 @@ test_many(void)
 	check_body(&g[J_GZIP], 200, "plain text, compressed\n");
 	check_failed(&g[J_BOMB], 200, "response larger than 64 KiB (limit max_body)");
 	check_failed(&g[J_BIG], 200, "response larger than 64 KiB (limit max_body)");
-	check_failed(&g[J_SLOW], 200, "too slow: under 10 bytes/s for 1 s");
+	check_failed(&g[J_SLOW], 200, "too slow: under 10 bytes/s for 2 s");
 
 	/* The redirects' ETag and Retry-After must not leak into the answer. */
 	check_body(&g[J_REDIR3], 200, "landed\n");

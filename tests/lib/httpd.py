@@ -45,6 +45,7 @@ RSS = (b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</title>'
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as two writes
 
     def log_message(self, *args):
         pass
@@ -153,6 +154,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the default 5 drops SYNs when tests connect at once
 
     def handle_error(self, request, client_address):
         pass  # clients that hang up early are what the tests are about
