@@ -309,7 +309,7 @@ test_nothing(void)
 enum {
 	J_OK, J_ETAG, J_LM, J_GZIP, J_BOMB, J_BIG, J_SLOW, J_REDIR3, J_REDIR5, J_REDIR6,
 	J_FTP, J_404, J_BIGERR, J_503, J_429, J_ECHO, J_HOSTILE, J_BADHDR, J_REFUSED, J_FILE, J_NOFILE,
-	J_BIGFILE, J_GOPHER, J_MALFORMED, J_TLS, J_STUCK, J_NJOBS
+	J_BIGFILE, J_GOPHER, J_MALFORMED, J_STUCK, J_NJOBS
 };
 
 static int
@@ -356,10 +356,6 @@ add_all(struct run *r)
 	add_url(r, url);
 	add(r, "gopher://user:pw123@127.0.0.1:%d/x?token=qs456", port);
 	add_url(r, "http://[::1");
-	/* TLS to a plain HTTP server: the handshake fails. */
-	j = add(r, "https://user:pw123@127.0.0.1:%d/ok?token=qs456", port);
-	j->headers = secret_headers;
-	j->nheaders = 1;
 	add(r, "http://127.0.0.1:%d/feed", stuck_port());
 	return refused;
 }
@@ -453,8 +449,6 @@ test_many(void)
 	check_failed(&g[J_BIGFILE], 0, "response larger than 64 KiB (limit max_body)");
 	check_failed(&g[J_GOPHER], 0, "unsupported URL scheme (http, https and file only)");
 	check_failed(&g[J_MALFORMED], 0, "malformed URL");
-	CHECK(strncmp(g[J_TLS].error, "TLS: ", 5) == 0 && strlen(g[J_TLS].error) > 10);
-	check_failed(&g[J_TLS], 0, g[J_TLS].error);
 	check_failed(&g[J_STUCK], 0, "could not connect to 127.0.0.1 within 2 s");
 	run_free(&r);
 }
@@ -465,6 +459,7 @@ static void
 test_serial(void)
 {
 	struct run r = {0};
+	struct fetch_job *j;
 	struct fetch_opts o;
 	size_t i;
 
@@ -477,8 +472,14 @@ test_serial(void)
 	add(&r, "http://127.0.0.1:%d/x", closed_port());
 	add_url(&r, "file:///nonexistent/earshot/none.rss");
 	add(&r, "http://127.0.0.1:%d/gzip", port);
+	/* TLS to a plain HTTP server: the handshake fails. It runs here, not
+	 * with the timing-sensitive jobs, because loading the CA store stalls
+	 * the loop for seconds under valgrind. */
+	j = add(&r, "https://user:pw123@127.0.0.1:%d/ok?token=qs456", port);
+	j->headers = secret_headers;
+	j->nheaders = 1;
 	CHECK_INT(execute(&r, &o), 0);
-	CHECK_INT(r.ndone, 7);
+	CHECK_INT(r.ndone, 8);
 	for (i = 0; i < r.n; i++) {
 		CHECK_INT(r.got[i].calls, 1);
 		CHECK_INT(r.got[i].order, i);
@@ -490,6 +491,8 @@ test_serial(void)
 	CHECK(strncmp(r.got[4].error, "connection refused by 127.0.0.1 port ", 37) == 0);
 	CHECK_STR(r.got[5].error, "cannot read file /nonexistent/earshot/none.rss");
 	check_body(&r.got[6], 200, "plain text, compressed\n");
+	CHECK(strncmp(r.got[7].error, "TLS: ", 5) == 0 && strlen(r.got[7].error) > 10);
+	check_failed(&r.got[7], 0, r.got[7].error);
 	run_free(&r);
 }
 
