@@ -9,7 +9,7 @@
 
 struct fetch_opts {
 	unsigned max_parallel;   /* transfers in flight (32); 0 counts as 1 */
-	unsigned max_per_host;   /* connections per host (2); 0 = no limit */
+	unsigned max_per_host;   /* connections and transfers per host (2); 0 = none */
 	long connect_timeout;    /* seconds (15) */
 	long timeout;            /* seconds for a whole transfer (60) */
 	long low_speed_limit;    /* bytes/s below which ... (10) */
@@ -49,8 +49,8 @@ void fetch_opts_default(struct fetch_opts *o);
 typedef void (*fetch_done_fn)(struct fetch_job *job, void *ctx);
 /* Runs all n jobs to completion. A job's failure is recorded in the job and
  * never stops the others. Returns 0, or -1 if the transfer engine itself
- * could not start (reason in err). */
-/* Details: jobs start in array order, except that one whose host already
+ * could not start (reason in err).
+ * Jobs start in array order, except that one whose host already
  * has max_per_host transfers waits (without its timeout running) while
  * later jobs for other hosts go ahead. done() may free the job's outputs
  * (fetch_job_clear); fetch_all never touches a job after its done(). A
