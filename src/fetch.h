@@ -8,8 +8,8 @@
 #include <stdint.h>
 
 struct fetch_opts {
-	unsigned max_parallel;   /* transfers in flight (32) */
-	unsigned max_per_host;   /* connections per host (2) */
+	unsigned max_parallel;   /* transfers in flight (32); 0 counts as 1 */
+	unsigned max_per_host;   /* connections and transfers per host (2); 0 = none */
 	long connect_timeout;    /* seconds (15) */
 	long timeout;            /* seconds for a whole transfer (60) */
 	long low_speed_limit;    /* bytes/s below which ... (10) */
@@ -40,15 +40,26 @@ struct fetch_job {
 	char error[256];         /* one-line reason when !ok (no secrets) */
 };
 
+/* A Retry-After of more seconds than this is taken as this (one year). */
+#define FETCH_RETRY_AFTER_MAX (366LL * 86400)
+
+/* Fills o with the defaults above and the User-Agent "earshot". */
 void fetch_opts_default(struct fetch_opts *o);
 /* Called once per job as it finishes (in completion order). */
 typedef void (*fetch_done_fn)(struct fetch_job *job, void *ctx);
 /* Runs all n jobs to completion. A job's failure is recorded in the job and
  * never stops the others. Returns 0, or -1 if the transfer engine itself
- * could not start (reason in err). */
+ * could not start (reason in err).
+ * Jobs start in array order, except that one whose host already
+ * has max_per_host transfers waits (without its timeout running) while
+ * later jobs for other hosts go ahead. done() may free the job's outputs
+ * (fetch_job_clear); fetch_all never touches a job after its done(). A
+ * job's outputs must be zero or from an earlier fetch: they are cleared
+ * when it starts. Validators or headers holding control bytes are not
+ * sent. Once a host fails to resolve, its later jobs fail at once. */
 int fetch_all(const struct fetch_opts *o, struct fetch_job **jobs, size_t n,
     fetch_done_fn done, void *ctx, char *err, size_t errlen);
-/* Frees a job's outputs and resets them. */
+/* Frees a job's outputs and resets them (inputs are left alone). */
 void fetch_job_clear(struct fetch_job *job);
 
 #endif

@@ -26,13 +26,16 @@ struct schedule_opts {
 	long max_backoff;   /* cap on failure backoff, seconds */
 };
 
+/* Frees st's strings and zeroes every field. */
 void feed_state_clear(struct feed_state *st);
 /* 1 if the feed should be polled at time now. */
 int schedule_is_due(const struct feed_state *st, int64_t now);
 /* Updates st after a finished transfer: validators and status on success,
  * failure streak and error text on failure, and next_due from the interval,
  * exponential backoff with jitter (seeded by *rng) or Retry-After, never
- * sooner than min_interval. */
+ * sooner than min_interval. A Retry-After is obeyed up to the larger of
+ * max_backoff and interval, so a broken server cannot silence a feed for
+ * good; backoff jitter is +-10%. Durations below 1 s count as 1 s. */
 void schedule_update(struct feed_state *st, const struct fetch_job *job,
     const struct schedule_opts *o, int64_t now, unsigned *rng);
 

@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Loopback HTTP server for earshot's fetch tests (python3 stdlib only).
+
+Binds 127.0.0.1 on a free port and prints the port on the first line of
+stdout. Exits when its stdin closes (so a test that dies never leaves it
+running) or on SIGTERM. HTTP/1.1 with keep-alive, so connection reuse can be
+observed through /conn.
+
+Routes:
+  /ok              RSS body, ETag "v1", Last-Modified LAST_MODIFIED;
+                   304 when If-None-Match is "v1" (with the ETag) or
+                   If-Modified-Since equals LAST_MODIFIED (without it)
+  /gzip            gzip-encoded body "plain text, compressed\\n"; 406 when
+                   the request's Accept-Encoding does not offer gzip
+  /bomb            1 KiB of gzip that inflates to 1 MiB of zeros
+  /big             Content-Length of 1 MiB (over the tests' max_body)
+  /slow            Content-Length 100, then one byte every 0.5 s
+  /hang            accepts the request and never answers
+  /redirect/N      302 to /redirect/N-1, each carrying ETag "redir" and
+                   Retry-After: 999 that must not leak into the final
+                   response; /redirect/0 is 200 "landed\\n" without validators
+  /redirect-ftp    302 to ftp://127.0.0.1/feed.rss
+  /status/N        status N, body "error page N\\n"; 503 adds
+                   Retry-After: 120, 429 adds Retry-After: RETRY_DATE
+  /big-error       500 with a 1 MiB body (over the tests' max_body)
+  /echo-headers    200 with the request's header lines as the body
+  /conn            200 "port P\\n", P the client's source port
+  /hostile-header  200 with an ETag holding a control byte, a 5000-byte
+                   Last-Modified, a 23-digit Retry-After; body "a\\0b\\xff"
+                   (4 bytes)
+  /bad-header      200 with a header line that has no colon
+"""
+import gzip
+import http.server
+import os
+import sys
+import threading
+import time
+
+LAST_MODIFIED = "Wed, 01 May 2024 09:30:00 GMT"
+RETRY_DATE = "Thu, 01 Jan 2099 00:00:00 GMT"
+RSS = (b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</title>'
+       b'<item><title>Acme</title><guid>1</guid></item></channel></rss>\n')
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as two writes
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, code, body=b"", headers=()):
+        self.send_response(code)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if body and code != 304:
+            self.wfile.write(body)
+
+    def route_ok(self):
+        if self.headers.get("If-None-Match") == '"v1"':
+            return self.reply(304, headers=[("ETag", '"v1"')])
+        if self.headers.get("If-Modified-Since") == LAST_MODIFIED:
+            return self.reply(304)
+        self.reply(200, RSS, [("Content-Type", "application/rss+xml"),
+                              ("ETag", '"v1"'), ("Last-Modified", LAST_MODIFIED)])
+
+    def route_gzip(self):
+        if "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return self.reply(406, b"gzip only\n")
+        self.reply(200, gzip.compress(b"plain text, compressed\n"),
+                   [("Content-Encoding", "gzip"), ("Content-Type", "text/plain")])
+
+    def route_bomb(self):
+        self.reply(200, gzip.compress(bytes(1 << 20)), [("Content-Encoding", "gzip")])
+
+    def route_big(self):
+        size = 1 << 20
+        self.send_response(200)
+        self.send_header("Content-Length", str(size))
+        self.end_headers()
+        for _ in range(size // 4096):
+            self.wfile.write(b"x" * 4096)
+
+    def route_slow(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "100")
+        self.end_headers()
+        for _ in range(100):
+            self.wfile.write(b"s")
+            self.wfile.flush()
+            time.sleep(0.5)
+
+    def route_hang(self):
+        time.sleep(60)
+        self.close_connection = True
+
+    def route_redirect(self, n):
+        if n <= 0:
+            return self.reply(200, b"landed\n", [("Content-Type", "text/plain")])
+        self.reply(302, headers=[("Location", "/redirect/%d" % (n - 1)),
+                                 ("ETag", '"redir"'), ("Retry-After", "999")])
+
+    def route_status(self, code):
+        headers = []
+        if code == 503:
+            headers.append(("Retry-After", "120"))
+        elif code == 429:
+            headers.append(("Retry-After", RETRY_DATE))
+        self.reply(code, b"error page %d\n" % code, headers)
+
+    def route_hostile(self):
+        self.wfile.write(b"HTTP/1.1 200 OK\r\n"
+                         b'ETag: "a\x01b"\r\n'
+                         b"Last-Modified: " + b"L" * 5000 + b"\r\n"
+                         b"Retry-After: 99999999999999999999999\r\n"
+                         b"Content-Length: 4\r\n\r\na\0b\xff")
+
+    def route_bad_header(self):
+        self.wfile.write(b"HTTP/1.1 200 OK\r\nthis line has no colon\r\n"
+                         b"Content-Length: 2\r\n\r\nok")
+        self.close_connection = True
+
+    def do_GET(self):
+        p = self.path.split("?", 1)[0]
+        simple = {"/ok": self.route_ok, "/gzip": self.route_gzip,
+                  "/bomb": self.route_bomb, "/big": self.route_big,
+                  "/slow": self.route_slow, "/hang": self.route_hang,
+                  "/hostile-header": self.route_hostile,
+                  "/bad-header": self.route_bad_header}
+        try:
+            if p in simple:
+                simple[p]()
+            elif p.startswith("/redirect/") and p[10:].isdigit():
+                self.route_redirect(int(p[10:]))
+            elif p == "/redirect-ftp":
+                self.reply(302, headers=[("Location", "ftp://127.0.0.1/feed.rss")])
+            elif p.startswith("/status/") and p[8:].isdigit():
+                self.route_status(int(p[8:]))
+            elif p == "/big-error":
+                self.reply(500, b"e" * (1 << 20))
+            elif p == "/echo-headers":
+                self.reply(200, str(self.headers).encode("latin-1"),
+                           [("Content-Type", "text/plain")])
+            elif p == "/conn":
+                self.reply(200, b"port %d\n" % self.client_address[1])
+            else:
+                self.reply(404, b"no such route\n")
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default 5 drops SYNs when tests connect at once
+
+    def handle_error(self, request, client_address):
+        pass  # clients that hang up early are what the tests are about
+
+
+def main():
+    srv = Server(("127.0.0.1", 0), Handler)
+    print(srv.server_address[1], flush=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        while sys.stdin.buffer.read(4096):
+            pass
+    finally:
+        os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
