@@ -497,6 +497,23 @@ fail:
 	return NULL;
 }
 
+struct lexicon *
+lexicon_load_or_default(const char *const *paths, size_t npaths, char *err,
+    size_t errlen)
+{
+	const char *def;
+
+	if (npaths)
+		return lexicon_load(paths, npaths, err, errlen);
+	if (!(def = lexicon_default_path())) {
+		errf(err, errlen, "no sentiment lexicon found: none is installed in "
+		    EARSHOT_DATADIR "/lexicon, there is no ./lexicon/en.tsv, and "
+		    "$EARSHOT_LEXICON is not set; name one with --lexicon FILE");
+		return NULL;
+	}
+	return lexicon_load(&def, 1, err, errlen);
+}
+
 void
 lexicon_free(struct lexicon *lx)
 {

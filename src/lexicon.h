@@ -16,6 +16,11 @@ struct lexicon;
 struct lexicon *lexicon_load(const char *const *paths, size_t npaths,
     char *err, size_t errlen);
 void lexicon_free(struct lexicon *lx);
+/* lexicon_load, or with no paths the lexicon_default_path(); for commands
+ * with a --lexicon option. Returns NULL with the reason in err (also when
+ * there is no default). */
+struct lexicon *lexicon_load_or_default(const char *const *paths, size_t npaths,
+    char *err, size_t errlen);
 /* Number of term entries (for messages and tests). */
 size_t lexicon_size(const struct lexicon *lx);
 /* The lexicon used when the configuration names none: $EARSHOT_LEXICON, else
