@@ -408,8 +408,9 @@ test_real_lexicon(void)
 	    "billing");
 }
 
-/* Scoring a 300-byte text must take microseconds; a loose bound here so a
- * slow sanitizer build still passes. */
+/* Scoring a 300-byte text takes about 3 us at -O2; the bound is loose (2 ms)
+ * so that sanitizer and valgrind runs pass, yet it still catches a scorer
+ * gone quadratic or allocating per token. */
 static void
 test_speed(void)
 {
@@ -429,7 +430,7 @@ test_speed(void)
 		sentiment_score(real, NULL, text, strlen(text), &s);
 	per = (double)(clock() - t0) / CLOCKS_PER_SEC / n;
 	printf("sentiment_score: %.2f us per %zu-byte text\n", per * 1e6, strlen(text));
-	CHECK(per < 200e-6);
+	CHECK(per < 2e-3);
 }
 
 int
