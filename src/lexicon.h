@@ -10,7 +10,9 @@ struct lexicon;
 
 /* Loads the files in order, later entries overriding earlier ones. Each file
  * is earshot's own format or a third-party `term<TAB>score` file (AFINN,
- * VADER). Companion lists are found beside the first file. Returns a
+ * VADER). Companion lists are found beside the first file. (A file with no
+ * comment lines and only whole-number scores is taken for AFINN and scaled
+ * by 0.8; a missing companion gets a built-in list, see lexicon/.) Returns a
  * lexicon the caller frees with lexicon_free, or NULL with a reason naming
  * the file and line in err. */
 struct lexicon *lexicon_load(const char *const *paths, size_t npaths,

@@ -135,6 +135,13 @@ is_letter(uint32_t c)
 	    !(c >= 0xff00 && c <= 0xff0f) && c != 0xfeff && !is_emoji(c);
 }
 
+/* A byte that can end or start a word, for joining hyphenated words. */
+static int
+is_word_byte(unsigned char b)
+{
+	return b >= 0x80 || is_letter(b);
+}
+
 /* ---- tokens ---- */
 
 /* Starts a token in lower[]; 0 when the buffer cannot take n more bytes. */
@@ -344,7 +351,10 @@ tokenise(struct analysis *a, const struct lexicon *lx, const char *text, size_t 
 			i++;
 			continue;
 		}
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xa0) {
+		/* "rip-off" reads as "rip off": the lexicon stores it so. */
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xa0 ||
+		    (c == '-' && i > 0 && i + 1 < len && is_word_byte(s[i - 1]) &&
+		    is_word_byte(s[i + 1]))) {
 			i += k;
 			spaced = 1;
 			continue;

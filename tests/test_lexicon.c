@@ -69,8 +69,10 @@ test_own_format(void)
 	CHECK(find(lx, "unknown") == NULL);
 	CHECK(find(lx, "goo") == NULL);
 	CHECK(find(lx, "goodx") == NULL);
-	/* 13 terms in en.tsv plus 4 phrases from phrases.tsv. */
-	CHECK_INT(lexicon_size(lx), 17);
+	/* 14 terms in en.tsv plus 4 phrases from phrases.tsv. */
+	CHECK_INT(lexicon_size(lx), 18);
+	e = find(lx, "rip off");
+	CHECK(e && e->words == 2 && e->valence == -3);
 	e = find(lx, "waste of money");
 	CHECK(e && e->words == 3 && e->valence == -2.5);
 	e = find(lx, "waste");
@@ -158,7 +160,7 @@ test_override_order(void)
 		/* The override's phrase, written loosely, replaces phrases.tsv's. */
 		CHECK_NEAR(valence(lx, "waste of money"), -3, 1e-9);
 		CHECK_NEAR(valence(lx, "bad"), -2, 1e-9);
-		CHECK_INT(lexicon_size(lx), 17);
+		CHECK_INT(lexicon_size(lx), 18);
 		lexicon_free(lx);
 	}
 	/* Companions come from beside the first file: the same directory here. */
@@ -326,7 +328,7 @@ test_default_path(void)
 	setenv("EARSHOT_LEXICON", RULES "en.tsv", 1);
 	CHECK_STR(lexicon_default_path(), RULES "en.tsv");
 	lx = lexicon_load_or_default(NULL, 0, err, sizeof err);
-	CHECK(lx != NULL && lexicon_size(lx) == 17);
+	CHECK(lx != NULL && lexicon_size(lx) == 18);
 	lexicon_free(lx);
 	/* Set but wrong: returned anyway so the load error names it. */
 	setenv("EARSHOT_LEXICON", "/nonexistent/x.tsv", 1);

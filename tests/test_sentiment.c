@@ -169,6 +169,10 @@ test_phrases(void)
 	/* Rules apply around a phrase. */
 	CHECK_NEAR(compound("very waste of money"), norm(-2.75), 1e-6);
 	CHECK_NEAR(compound("on hold"), norm(-1), 1e-6);
+	/* A hyphenated term is its words: "rip-off" is "rip off" either way. */
+	CHECK_NEAR(compound("a rip-off"), norm(-3), 1e-6);
+	CHECK_NEAR(compound("a rip off"), norm(-3), 1e-6);
+	CHECK_NEAR(compound("a rip - off"), 0, 1e-9);
 	/* Longest match first: "not bad" wins over the negation rule. */
 	CHECK_NEAR(compound("very not bad"), norm(1.75), 1e-6);
 }
