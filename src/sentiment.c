@@ -382,15 +382,33 @@ unit_is(const struct analysis *a, size_t u, const char *word)
 	return un->len == strlen(word) && memcmp(a->lower + un->off, word, un->len) == 0;
 }
 
+/* The first zero-width joiner in s[0..n), or NULL. */
+static const char *
+find_zwj(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 3 <= n; i++)
+		if (memcmp(s + i, "\xe2\x80\x8d", 3) == 0)
+			return s + i;
+	return NULL;
+}
+
 /* The longest term starting at token t, within its clause; sets *n. */
 static const struct lexicon_entry *
 longest_term(const struct analysis *a, const struct lexicon *lx, size_t t, size_t *n)
 {
 	const struct token *tk = &a->tok[t];
-	const struct lexicon_entry *e = lexicon_find(lx, a->lower + tk->off, tk->len);
+	const char *t0 = a->lower + tk->off;
+	const struct lexicon_entry *e = lexicon_find(lx, t0, tk->len);
+	const char *zwj;
 	size_t m;
 
 	*n = 1;
+	/* An unknown joined emoji (🤦 + ZWJ + ♀) reads as its first part. */
+	if (!e && tk->len > 4 && (unsigned char)t0[0] >= 0xe2 &&
+	    (zwj = find_zwj(t0, tk->len)))
+		e = lexicon_find(lx, t0, (size_t)(zwj - t0));
 	if (!e || e->phrase_max < 2)
 		return e;
 	for (m = e->phrase_max; m >= 2; m--) {
@@ -488,6 +506,9 @@ is_negation(const struct analysis *a, size_t u)
 
 	if (un->e && (un->e->flags & LEX_NEGATION))
 		return 1;
+	/* "the least helpful" is not helpful; "at least it works" still works. */
+	if (unit_is(a, u, "least"))
+		return !u || !unit_is(a, u - 1, "at");
 	/* Any "n't" form the list forgot: shouldn't, needn't, mustn't. */
 	return un->len > 3 && memcmp(a->lower + un->off + un->len - 3, "n't", 3) == 0;
 }

@@ -90,6 +90,9 @@ test_negation(void)
 	CHECK_NEAR(compound("shouldn't good"), norm(-1.48), 1e-6);
 	CHECK_NEAR(compound("mustn\xe2\x80\x99t good"), norm(-1.48), 1e-6);
 	CHECK_NEAR(compound("no one good"), norm(-1.48), 1e-6);
+	/* "least" negates, "at least" does not. */
+	CHECK_NEAR(compound("the least good"), norm(-1.48), 1e-6);
+	CHECK_NEAR(compound("at least good"), norm(2), 1e-6);
 	/* "never so good" is emphasis, not negation. */
 	CHECK_NEAR(compound("never so good"), norm(2 * 1.25), 1e-6);
 	CHECK(compound("not good") < 0);
@@ -193,6 +196,9 @@ test_emoticons_emoji(void)
 	CHECK_NEAR(compound("❤️"), norm(2.5), 1e-6);
 	CHECK_NEAR(compound("👍🏽"), norm(2), 1e-6);
 	CHECK_NEAR(compound("not 👍"), norm(-1.48), 1e-6);
+	/* A joined emoji the lexicon lacks reads as its first part. */
+	CHECK_NEAR(compound("😡\xe2\x80\x8d🔥"), norm(-3), 1e-6);
+	CHECK_NEAR(compound("👍\xf0\x9f\x8f\xbd\xe2\x80\x8d❤️"), norm(2), 1e-6);
 	CHECK(score_with(rules, "😡😡").label == SENT_NEGATIVE);
 }
 
