@@ -412,10 +412,10 @@ longest_term(const struct analysis *a, const struct lexicon *lx, size_t t, size_
 	if (!e || e->phrase_max < 2)
 		return e;
 	for (m = e->phrase_max; m >= 2; m--) {
-		const struct token *last = &a->tok[t + m - 1];
+		const struct token *last;
 		const struct lexicon_entry *p;
 
-		if (t + m > a->ntok || last->clause != tk->clause)
+		if (t + m > a->ntok || (last = &a->tok[t + m - 1])->clause != tk->clause)
 			continue;
 		p = lexicon_find(lx, a->lower + tk->off, last->off + last->len - tk->off);
 		if (p && (p->flags || p->aspect >= 0)) {
