@@ -24,14 +24,17 @@ struct sentiment_opts {
 /* Defaults: 0.05 / -0.05. */
 void sentiment_opts_default(struct sentiment_opts *o);
 /* Scores text[0..len) (UTF-8). Never fails; empty text scores 0, neutral.
- * o may be NULL for defaults. */
+ * o may be NULL for defaults. No allocation; a text past 512 tokens is
+ * scored on its first 512 (invalid UTF-8 separates words). */
 void sentiment_score(const struct lexicon *lx, const struct sentiment_opts *o,
     const char *text, size_t len, struct sentiment *out);
 /* Appends a one-line reason for a responder to out, e.g.
- * "'refund' -2.1, 'never again' -2.5 (negated: 'good'); about billing". */
+ * "'refund' -2.1, 'never again' -2.5 (negated: 'good'); about billing".
+ * At most five terms, strongest first. Returns 0, or -1 if out of memory. */
 int sentiment_reason(const struct lexicon *lx, const char *text, size_t len,
     struct buf *out);
-/* Appends the full multi-line explanation (`earshot explain`) to out. */
+/* Appends the full multi-line explanation (`earshot explain`) to out; o may
+ * be NULL for defaults. Returns 0, or -1 if out of memory. */
 int sentiment_explain(const struct lexicon *lx, const struct sentiment_opts *o,
     const char *text, size_t len, struct buf *out);
 /* Name of aspect bit i ("billing", "support", ...) or NULL past the last. */
