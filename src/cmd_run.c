@@ -83,6 +83,7 @@ cmd_run(int argc, char **argv)
 	case RUN_OK: return EXIT_OK;
 	case RUN_PARTIAL: return EXIT_PARTIAL;
 	case RUN_LOCKED: return EXIT_LOCKED;
+	case RUN_CONFIG: return EXIT_USAGE;
 	default: return EXIT_FATAL;
 	}
 }

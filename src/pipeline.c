@@ -500,19 +500,25 @@ pipeline_run(const struct conf *c, const struct run_opts *o, struct run_stats *s
 	char err[512];
 
 	memset(st, 0, sizeof *st);
-	if (mkdir_p(c->state_dir) < 0 || mkdir_p(c->out_dir) < 0) {
-		log_error("cannot create %s or %s: %s", c->state_dir, c->out_dir,
-		    strerror(errno));
-		return RUN_FATAL;
+	/* What the configuration names must be usable before anything is
+	 * written, so a typo in a pattern never leaves half a state behind. */
+	if (pipeline_lexicons(c, &r.lex) < 0 || !(r.m = pipeline_matcher(c))) {
+		res = RUN_CONFIG;
+		goto out;
 	}
-	if ((lock = take_lock(c->state_dir)) < 0)
-		return lock == -2 ? RUN_LOCKED : RUN_FATAL;
+	if (mkdir_p(c->state_dir) < 0 || mkdir_p(c->out_dir) < 0) {
+		log_error("%s: cannot create this folder: %s", mkdir_p(c->state_dir) < 0 ?
+		    c->state_dir : c->out_dir, strerror(errno));
+		goto out;
+	}
+	if ((lock = take_lock(c->state_dir)) < 0) {
+		res = lock == -2 ? RUN_LOCKED : RUN_FATAL;
+		goto out;
+	}
 	if (!(r.s = store_open(c->state_dir, err, sizeof err))) {
 		log_error("%s", err);
 		goto out;
 	}
-	if (pipeline_lexicons(c, &r.lex) < 0 || !(r.m = pipeline_matcher(c)))
-		goto out;
 	if (!(r.hits = calloc(c->nbrands + 1, sizeof *r.hits)))
 		goto out;
 	sentiment_opts_default(&r.so);
@@ -544,6 +550,7 @@ out:
 	pipeline_lexicons_free(c, r.lex);
 	buf_free(&r.text);
 	store_close(r.s);
-	close(lock);
+	if (lock >= 0)
+		close(lock);
 	return res;
 }

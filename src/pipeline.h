@@ -23,12 +23,16 @@ struct run_stats {
 	unsigned item_errors;  /* items skipped for an error (e.g. regex limit) */
 };
 
-enum run_result { RUN_OK = 0, RUN_PARTIAL = 1, RUN_FATAL = -1, RUN_LOCKED = -2 };
+enum run_result {
+	RUN_OK = 0, RUN_PARTIAL = 1, RUN_FATAL = -1, RUN_LOCKED = -2,
+	RUN_CONFIG = -3   /* a pattern or lexicon in the configuration is unusable */
+};
 
 /* Polls the due feeds of c (or as o says) and records, alerts and reports.
  * Takes the state lock for its whole duration. Returns RUN_OK, RUN_PARTIAL
  * when some feeds failed, RUN_LOCKED when another run holds the lock (did
- * nothing), or RUN_FATAL with the reason logged. */
+ * nothing), RUN_CONFIG when a brand's pattern or a lexicon cannot be used,
+ * or RUN_FATAL with the reason logged. */
 enum run_result pipeline_run(const struct conf *c, const struct run_opts *o,
     struct run_stats *st);
 

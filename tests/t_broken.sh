@@ -3,7 +3,7 @@
 # never stops the others or loses what was recorded.
 . "$(dirname "$0")/lib/sh"
 
-S=$T/state O=$T/out
+S=$T/state O=$T/results
 cp "$TOP/feeds/sample/reviews.rss" "$T/good.rss"
 mkconf() { cat >"$T/$1"; }
 
@@ -34,7 +34,7 @@ CONF
 check_status 2 "bad regex" "$EARSHOT" check -c "$T/regex.conf"
 check_grep "the bad regex names its brand" "brand Acme" "$T/err"
 check_status 2 "run refuses a bad regex too" "$EARSHOT" run -c "$T/regex.conf" --state-dir "$S" --out-dir "$O"
-[ ! -e "$O/mentions.jsonl" ] && ok || bad "a run with a bad regex wrote output"
+[ ! -e "$S" ] && [ ! -e "$O" ] && ok || bad "a run with a bad regex wrote state or output"
 
 # check finds a feed file that is missing.
 mkconf missing.conf <<CONF

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib/sh"
 
 CONF=$TOP/feeds/sample/earshot.conf
-S=$T/state O=$T/out
+S=$T/state O=$T/results
 run() { "$EARSHOT" run -c "$CONF" --state-dir "$S" --out-dir "$O" "$@"; }
 # jsonl FILE EXPR: prints EXPR evaluated for each JSON line of FILE (r is the record).
 jsonl() { python3 -c 'import json,sys
