@@ -496,6 +496,7 @@ pipeline_run(const struct conf *c, const struct run_opts *o, struct run_stats *s
 	struct run r = { .c = c, .st = st };
 	struct deliver_stats ds;
 	enum run_result res = RUN_FATAL;
+	const char *bad_dir;
 	int lock = -1, nch = 0;
 	char err[512];
 
@@ -506,9 +507,9 @@ pipeline_run(const struct conf *c, const struct run_opts *o, struct run_stats *s
 		res = RUN_CONFIG;
 		goto out;
 	}
-	if (mkdir_p(c->state_dir) < 0 || mkdir_p(c->out_dir) < 0) {
-		log_error("%s: cannot create this folder: %s", mkdir_p(c->state_dir) < 0 ?
-		    c->state_dir : c->out_dir, strerror(errno));
+	if ((bad_dir = mkdir_p(c->state_dir) < 0 ? c->state_dir :
+	    mkdir_p(c->out_dir) < 0 ? c->out_dir : NULL)) {
+		log_error("%s: cannot create this folder: %s", bad_dir, strerror(errno));
 		goto out;
 	}
 	if ((lock = take_lock(c->state_dir)) < 0) {
