@@ -109,8 +109,10 @@ struct px {
 	int f_depth;
 	enum mode f_mode;
 	struct buf cap;
+	unsigned items_done;   /* items ended, emitted or not */
+	unsigned pass_over;    /* items to ignore: handed on by the first pass */
 	unsigned errors;
-	int err_line;
+	int err_line, err_col;
 	char err_msg[160];
 	int stop;
 };
@@ -219,20 +221,24 @@ fix_doctype(struct fixed *f, const char *s, size_t n, size_t i)
 }
 
 /* Rewrites the reference at s[i] == '&' into one XML without a DTD
- * accepts: HTML names become numeric, invalid ones U+FFFD, anything else a
+ * accepts: named ones become numeric, invalid ones U+FFFD, anything else a
  * literal '&'. */
 static size_t
 fix_entity(struct fixed *f, const char *s, size_t n, size_t i)
 {
-	static const char *const xml_names[] = { "amp;", "lt;", "gt;", "quot;", "apos;" };
+	static const char *const xml_names[][2] = {
+		{ "amp;", "&#38;" }, { "lt;", "&#60;" }, { "gt;", "&#62;" },
+		{ "quot;", "&#34;" }, { "apos;", "&#39;" }
+	};
 	size_t j, len;
 	long cp;
 
+	/* As character references they survive libxml2's recovery, which
+	 * drops entity references after the first error. */
 	for (j = 0; j < NELEM(xml_names); j++) {
-		if (has_prefix(s + i + 1, n - i - 1, xml_names[j])) {
-			len = strlen(xml_names[j]) + 1;
-			put(f, s + i, len);
-			return i + len;
+		if (has_prefix(s + i + 1, n - i - 1, xml_names[j][0])) {
+			put_s(f, xml_names[j][1]);
+			return i + 1 + strlen(xml_names[j][0]);
 		}
 	}
 	cp = text_entity(s + i, n - i, &len);
@@ -435,6 +441,7 @@ on_error(void *arg, xmlErrorPtr e)
 		snprintf(p->err_msg, sizeof p->err_msg, "%s", e->message ? e->message : "error");
 		p->err_msg[strcspn(p->err_msg, "\r\n")] = '\0';
 		p->err_line = e->line;
+		p->err_col = e->int2;
 	}
 }
 
@@ -469,7 +476,7 @@ attr(struct px *p, const char *name)
 static void
 classify_root(struct px *p, const char *name, enum ns ns)
 {
-	if (ns == NS_ATOM && !strcmp(name, "feed")) {
+	if ((ns == NS_ATOM || ns == NS_NONE) && !strcmp(name, "feed")) {
 		p->atom = 1;
 		p->root = 1;
 	} else if ((ns == NS_NONE && (!strcmp(name, "rss") || !strcmp(name, "channel"))) ||
@@ -538,6 +545,10 @@ end_item(struct px *p)
 	struct item *it = &p->it;
 
 	p->item_depth = -1;
+	if (p->items_done++ < p->pass_over) {
+		item_clear(it);
+		return;
+	}
 	if (!it->link && p->guid_link && it->id &&
 	    (str_startswith(it->id, "http://") || str_startswith(it->id, "https://")))
 		it->link = xstrdup(it->id);
@@ -726,19 +737,25 @@ on_element(struct px *p)
 		classify_root(p, name, ns);
 		return;
 	}
+	if ((!p->atom && ns == NS_NONE && !strcmp(name, "item")) ||
+	    (p->atom && ns == NS_ATOM && !strcmp(name, "entry"))) {
+		/* Items never nest: one inside another is a lost end tag (or
+		 * libxml2's recovery from one), so the open item is complete. */
+		if (p->f)
+			end_field(p);
+		if (p->item_depth >= 0)
+			end_item(p);
+		start_item(p, depth);
+		if (empty)
+			end_item(p);
+		return;
+	}
 	if (p->f) {
 		capture_tag(p, name, 0);
 		return;
 	}
-	if (p->item_depth < 0) {
-		if ((!p->atom && ns == NS_NONE && !strcmp(name, "item")) ||
-		    (p->atom && ns == NS_ATOM && !strcmp(name, "entry"))) {
-			start_item(p, depth);
-			if (empty)
-				end_item(p);
-		}
+	if (p->item_depth < 0)
 		return;
-	}
 	start_field(p, name, ns, depth);
 	if (empty && p->f)
 		end_field(p);
@@ -785,29 +802,102 @@ on_node(struct px *p)
 	}
 }
 
+/* Feeds the reader's nodes to on_node until the end, an error, a stop or
+ * a non-feed root. Returns xmlTextReaderRead's last result and frees r. */
+static int
+run_reader(struct px *p, xmlTextReaderPtr r)
+{
+	int rc = 0;
+
+	p->r = r;
+	while (!p->stop && p->root >= 0 && p->errors < ERRORS_MAX &&
+	    (rc = xmlTextReaderRead(r)) == 1)
+		on_node(p);
+	xmlFreeTextReader(r);
+	p->r = NULL;
+	return rc;
+}
+
+/* 1 if the first error was at the very end of the document: it was cut
+ * off, rather than broken somewhere inside. */
+static int
+error_at_end(const struct px *p, const struct fixed *fx)
+{
+	const char *s = fx->out.data, *e = s + fx->out.len, *last = s, *q;
+	int lines = 1, chars = 0;
+
+	for (q = s; (q = memchr(q, '\n', (size_t)(e - q))); q++, lines++)
+		last = q + 1;
+	for (q = last; q < e; q++)
+		chars += ((unsigned char)*q & 0xc0) != 0x80;
+	return p->err_line > lines || (p->err_line == lines && p->err_col >= chars);
+}
+
+static void
+on_ctxt_error(void *arg, xmlErrorPtr e)
+{
+	xmlParserCtxtPtr c = arg;
+	struct px *p = c->_private;
+
+	on_error(p, e);
+	if (p->errors >= ERRORS_MAX)
+		xmlStopParser(c);
+}
+
+/* The reader stops at the first well-formedness error, so a document
+ * broken in the middle is parsed again whole, in recover mode, and walked
+ * the same way, passing over the items already handed on. Memory then
+ * grows with the document, but only for broken ones. */
+static void
+reread_broken(struct px *p, const struct fixed *fx, int opts)
+{
+	xmlParserCtxtPtr c = xmlNewParserCtxt();
+	xmlTextReaderPtr r;
+	xmlDocPtr doc;
+
+	if (!c)
+		return;
+	c->_private = p;
+	c->sax->serror = on_ctxt_error;
+	p->pass_over = p->items_done;
+	p->items_done = 0;
+	p->root = 0;
+	p->item_depth = p->author_depth = -1;
+	p->f = NULL;
+	p->errors = 0;
+	doc = xmlCtxtReadMemory(c, fx->out.data, (int)fx->out.len, p->src->url,
+	    fx->encoding, opts);
+	if (doc && (r = xmlReaderWalker(doc)))
+		run_reader(p, r);
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(c);
+}
+
 /* Runs the reader over the repaired document. Returns 0 or -1 (err set). */
 static int
 read_doc(struct px *p, const struct fixed *fx, char *err, size_t errlen)
 {
 	int opts = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOCDATA |
 	    (fx->ignore_decl ? XML_PARSE_IGNORE_ENC : 0);
+	xmlTextReaderPtr r;
 
-	p->r = xmlReaderForMemory(fx->out.data, (int)fx->out.len, p->src->url,
+	r = xmlReaderForMemory(fx->out.data, (int)fx->out.len, p->src->url,
 	    fx->encoding, opts);
-	if (!p->r) {
+	if (!r) {
 		errf(err, errlen, "cannot start the XML reader");
 		return -1;
 	}
-	xmlTextReaderSetStructuredErrorHandler(p->r, on_error, p);
-	while (!p->stop && p->root >= 0 && p->errors < ERRORS_MAX &&
-	    xmlTextReaderRead(p->r) == 1)
-		on_node(p);
+	xmlTextReaderSetStructuredErrorHandler(r, on_error, p);
+	if (run_reader(p, r) < 0 && !p->stop && p->root >= 0 &&
+	    !error_at_end(p, fx)) {
+		item_clear(&p->it);
+		reread_broken(p, fx, opts);
+	}
 	if (p->item_depth >= 0) {
 		/* Cut off inside an item: what came before it stands. */
 		p->st->skipped++;
 		item_clear(&p->it);
 	}
-	xmlFreeTextReader(p->r);
 	p->st->recovered += p->errors;
 	if (p->root == 1)
 		return 0;
