@@ -326,7 +326,9 @@ declared_encoding(const char *s, size_t n, char *name, size_t size)
 		;
 	if (p >= end || (*p != '"' && *p != '\''))
 		return;
-	for (q = *p++; p < end && *p != q && k + 1 < size; p++)
+	for (q = *p++; p < end && *p == ' '; p++)
+		;
+	for (; p < end && *p != q && *p != ' ' && k + 1 < size; p++)
 		name[k++] = *p;
 	name[k] = '\0';
 }
@@ -552,6 +554,12 @@ end_item(struct px *p)
 	if (!it->link && p->guid_link && it->id &&
 	    (str_startswith(it->id, "http://") || str_startswith(it->id, "https://")))
 		it->link = xstrdup(it->id);
+	/* Attributes and URIs come from libxml2 unchecked: a document that
+	 * claims UTF-8 and is not gets its bytes through as they are. */
+	if (it->link)
+		utf8_sanitize(it->link);
+	if (it->id)
+		utf8_sanitize(it->id);
 	if (!it->title && !it->text && !it->link) {
 		p->st->skipped++;
 	} else if (item_finish(it, p->src->url, p->src->fetch_time) == 0) {
@@ -912,6 +920,33 @@ read_doc(struct px *p, const struct fixed *fx, char *err, size_t errlen)
 	return -1;
 }
 
+static void
+discard(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+/* Encoding and I/O errors bypass the reader's handler and go to libxml2's
+ * per-thread global ones, which print to stderr: route them to ours for
+ * the length of the parse, then put back whatever was there. */
+static int
+read_quietly(struct px *p, const struct fixed *fx, char *err, size_t errlen)
+{
+	xmlGenericErrorFunc generic = xmlGenericError;
+	xmlStructuredErrorFunc structured = xmlStructuredError;
+	void *generic_ctx = xmlGenericErrorContext;
+	void *structured_ctx = xmlStructuredErrorContext;
+	int rc;
+
+	xmlSetGenericErrorFunc(NULL, discard);
+	xmlSetStructuredErrorFunc(p, on_error);
+	rc = read_doc(p, fx, err, errlen);
+	xmlSetStructuredErrorFunc(structured_ctx, structured);
+	xmlSetGenericErrorFunc(generic_ctx, generic);
+	return rc;
+}
+
 int
 parse_xml(const struct parse_source *src, parse_item_fn fn, void *ctx,
     struct parse_stats *st, char *err, size_t errlen)
@@ -937,7 +972,7 @@ parse_xml(const struct parse_source *src, parse_item_fn fn, void *ctx,
 		return -1;
 	}
 	st->recovered += fx.count;
-	rc = read_doc(&p, &fx, err, errlen);
+	rc = read_quietly(&p, &fx, err, errlen);
 	buf_free(&p.cap);
 	buf_free(&fx.out);
 	return rc;
