@@ -5,9 +5,13 @@
  * so the commonest breakage is repaired in a copy before parsing (see
  * repair()). The repair also removes the DOCTYPE: feeds declare no entities
  * worth having, and without a DTD there is nothing to expand (billion
- * laughs) and nothing external to read (XXE), whatever libxml2 would do. */
+ * laughs) and nothing external to read (XXE), whatever libxml2 would do.
+ * UTF-16 and UTF-32 are converted to UTF-8 first so that this holds for
+ * them too. */
 #include "parse_xml.h"
 
+#include <errno.h>
+#include <iconv.h>
 #include <limits.h>
 #include <libxml/encoding.h>
 #include <libxml/uri.h>
@@ -101,6 +105,7 @@ struct px {
 	int atom;              /* root is <feed> */
 	int root;              /* 0 not seen yet, 1 a feed, -1 something else */
 	char root_name[48];
+	char root_uri[128];    /* an unlisted namespace the root is in, or "" */
 	int item_depth;        /* -1 outside an item */
 	int author_depth;      /* depth of the item's Atom <author>, or -1 */
 	struct item it;
@@ -245,7 +250,7 @@ fix_entity(struct fixed *f, const char *s, size_t n, size_t i)
 	if (cp >= 0 && s[i + len - 1] == ';') {
 		char ref[24];
 
-		if (s[i + 1] == '#' && cp != 0xfffd && xml_char_ok(cp)) {
+		if (s[i + 1] == '#' && s[i + 2] != 'X' && cp != 0xfffd && xml_char_ok(cp)) {
 			put(f, s + i, len);
 			return i + len;
 		}
@@ -398,29 +403,86 @@ choose_encoding(struct fixed *f, const char *s, size_t n)
 	f->encoding = f->utf8 ? "UTF-8" : "ISO-8859-1";
 }
 
-/* Copies s into f->out, repaired. UTF-16 and UTF-32 are left to libxml2:
- * the byte-level repairs would corrupt them. Returns 0, or -1 when out of
- * memory. */
+/* The iconv name of a UTF-16 or UTF-32 document, told by its BOM or by
+ * the zero bytes around its first '<' (XML 1.0 appendix F); NULL if none. */
+static const char *
+wide_encoding(const char *s, size_t n)
+{
+	if (n >= 4 && (!memcmp(s, "\0\0\xfe\xff", 4) || !memcmp(s, "\0\0\0<", 4)))
+		return "UTF-32BE";
+	if (n >= 4 && (!memcmp(s, "\xff\xfe\0\0", 4) || !memcmp(s, "<\0\0\0", 4)))
+		return "UTF-32LE";
+	if (n >= 2 && (!memcmp(s, "\xfe\xff", 2) || (!s[0] && s[1])))
+		return "UTF-16BE";
+	if (n >= 2 && (!memcmp(s, "\xff\xfe", 2) || (s[0] && !s[1])))
+		return "UTF-16LE";
+	return NULL;
+}
+
+/* Converts a wide document to UTF-8 so the byte-level repairs (and the
+ * DOCTYPE removal) apply to it too; bad units become U+FFFD, a character
+ * cut off at the end is dropped. Returns 0, or -1 (out of memory). */
+static int
+transcode(const char *from, const char *s, size_t n, struct buf *out)
+{
+	iconv_t cd = iconv_open("UTF-8", from);
+	size_t unit = strstr(from, "32") ? 4 : 2, left = n, room, skip;
+	char chunk[8192], *in = (char *)s, *o;
+	int rc = 0;
+
+	if (cd == (iconv_t)-1)
+		return -1;
+	while (left && rc == 0) {
+		o = chunk;
+		room = sizeof chunk;
+		if (iconv(cd, &in, &left, &o, &room) == (size_t)-1 && errno != E2BIG) {
+			if (errno != EILSEQ)
+				break;
+			skip = unit < left ? unit : left;
+			in += skip;
+			left -= skip;
+			rc = buf_append(out, "\xef\xbf\xbd", 3);
+		}
+		if (rc == 0)
+			rc = buf_append(out, chunk, sizeof chunk - room);
+	}
+	iconv_close(cd);
+	return rc;
+}
+
+/* Copies s into f->out, repaired (see the top of this file). Returns 0, or
+ * -1 when out of memory. */
 static int
 repair(struct fixed *f, const char *s, size_t n)
 {
+	const char *wide = wide_encoding(s, n);
+	struct buf utf8 = {0};
 	size_t i = 0;
 
 	memset(f, 0, sizeof *f);
-	if (n >= 2 && (((unsigned char)s[0] == 0xfe && (unsigned char)s[1] == 0xff) ||
-	    ((unsigned char)s[0] == 0xff && (unsigned char)s[1] == 0xfe) ||
-	    (s[0] == 0 && s[1] == '<') || (s[0] == '<' && s[1] == 0)))
-		return buf_append(&f->out, s, n);
+	if (wide) {
+		if (transcode(wide, s, n, &utf8) < 0) {
+			buf_free(&utf8);
+			return -1;
+		}
+		s = utf8.data ? utf8.data : "";
+		n = utf8.len;
+	}
 	if (has_prefix(s, n, "\xef\xbb\xbf")) {
 		i = 3;
-		f->count++;
+		f->count += !wide;
 	}
 	if (i < n && strchr(" \t\r\n", s[i])) {
 		while (i < n && s[i] && strchr(" \t\r\n", s[i]))
 			i++;
 		f->count++;
 	}
-	choose_encoding(f, s + i, n - i);
+	if (wide) {
+		f->utf8 = f->ignore_decl = 1;
+		f->encoding = "UTF-8";
+	} else {
+		choose_encoding(f, s + i, n - i);
+	}
 	while (i < n) {
 		if (s[i] == '<')
 			i = fix_markup(f, s, n, i);
@@ -429,6 +491,7 @@ repair(struct fixed *f, const char *s, size_t n)
 		else
 			i = fix_char(f, s, n, i);
 	}
+	buf_free(&utf8);
 	return f->oom ? -1 : 0;
 }
 
@@ -463,6 +526,8 @@ node_ns(struct px *p)
 			return NS_OTHER;
 		return p->atom ? NS_ATOM : NS_NONE;
 	}
+	if (*p->root_uri && !strcmp(uri, p->root_uri))
+		return p->atom ? NS_ATOM : NS_NONE;
 	for (i = 0; i < NELEM(namespaces); i++)
 		if (!strcmp(uri, namespaces[i].uri))
 			ns = namespaces[i].ns;
@@ -478,6 +543,15 @@ attr(struct px *p, const char *name)
 static void
 classify_root(struct px *p, const char *name, enum ns ns)
 {
+	const char *uri = (const char *)xmlTextReaderConstNamespaceUri(p->r);
+
+	/* <rss> or <feed> in a namespace of its own (rss 0.92 drafts, Atom
+	 * pre-releases): that namespace then means plain RSS or Atom. */
+	if (ns == NS_OTHER && uri && strlen(uri) < sizeof p->root_uri &&
+	    (!strcmp(name, "rss") || !strcmp(name, "feed"))) {
+		snprintf(p->root_uri, sizeof p->root_uri, "%s", uri);
+		ns = !strcmp(name, "feed") ? NS_ATOM : NS_NONE;
+	}
 	if ((ns == NS_ATOM || ns == NS_NONE) && !strcmp(name, "feed")) {
 		p->atom = 1;
 		p->root = 1;

@@ -308,6 +308,19 @@ test_encodings(void)
 	    sizeof err), 0);
 	CHECK_STR(g.v[0].text, "Naïve");
 	got_free(&g);
+	/* UTF-16 with a BOM: the same items as the UTF-8 original. */
+	CHECK_INT(parse_file("utf16le_bom.xml", "http://example.com/", &g, &st, err,
+	    sizeof err), 0);
+	CHECK_INT(g.n, 3);
+	CHECK_STR(g.v[0].text, "Acme’s new anvil is great…\nReally — it is.");
+	CHECK_STR(g.v[1].link, "http://example.com/posts/2");
+	CHECK_INT(st.recovered, 0);
+	got_free(&g);
+	/* UTF-32 (no BOM) declared under a name nobody knows. */
+	CHECK_INT(parse_file("utf32be_unknown.xml", NULL, &g, &st, err, sizeof err), 0);
+	CHECK_INT(g.n, 1);
+	CHECK_STR(g.v[0].title, "Wide é \xf0\x9f\x98\x80");
+	got_free(&g);
 }
 
 /* Small inline documents for single repairs. */
@@ -328,6 +341,11 @@ test_inline_repairs(void)
 		    "A & B c" },
 		{ "<feed><entry><title>No namespace</title></entry></feed>", "No namespace" },
 		{ "<rss><channel><item><title a='x&y'>attr</title></item></channel></rss>", "attr" },
+		{ "<rss><channel><item><title>&#X41;&#x42;</title></item></channel></rss>", "AB" },
+		{ "<rss xmlns='http://backend.userland.com/rss'><channel><item><title>NS"
+		    "</title></item></channel></rss>", "NS" },
+		{ "<f:feed xmlns:f='http://example.com/pre-atom#'><f:entry><f:title>Pre"
+		    "</f:title></f:entry></f:feed>", "Pre" },
 	};
 	struct got g = {0};
 	struct parse_stats st;
@@ -389,11 +407,10 @@ test_hostile_dtd(void)
 	CHECK_STR(g.v[0].title, "Secret: &xxe;");
 	CHECK(!has_passwd(&g));
 	got_free(&g);
-	/* UTF-16 is left to libxml2 unrepaired: it must not read the file
-	 * either. */
+	/* UTF-16 is converted first, so its DTD goes the same way. */
 	CHECK_INT(parse_file("xxe_utf16.xml", NULL, &g, &st, err, sizeof err), 0);
 	CHECK_INT(g.n, 1);
-	CHECK_STR(g.v[0].title, "Secret:");
+	CHECK_STR(g.v[0].title, "Secret: &xxe;");
 	CHECK(!has_passwd(&g));
 	got_free(&g);
 }
