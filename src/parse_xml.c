@@ -630,6 +630,10 @@ end_item(struct px *p)
 		it->link = xstrdup(it->id);
 	/* Attributes and URIs come from libxml2 unchecked: a document that
 	 * claims UTF-8 and is not gets its bytes through as they are. */
+	if (it->link && !*it->link) {
+		free(it->link);
+		it->link = NULL;
+	}
 	if (it->link)
 		utf8_sanitize(it->link);
 	if (it->id)

@@ -435,6 +435,14 @@ test_not_feeds(void)
 	    sizeof err), -1);
 	CHECK_STR(err, "feed t: not an RSS or Atom feed (the document is <opml>)");
 	CHECK_INT(g.n, 0);
+	/* Found by the fuzzer: an empty href is no link, so nothing usable. */
+	CHECK_INT(parse_file("fuzz_empty_href.xml", NULL, &g, &st, err, sizeof err), 0);
+	CHECK_INT(g.n, 0);
+	CHECK_INT(st.skipped, 1);
+	CHECK_INT(parse_mem("<feed xmlns='http://www.w3.org/2005/Atom'><entry><link href=''/>"
+	    "</entry></feed>", 79, "http://e.x/", PARSE_AUTO, &g, &st, err, sizeof err), 0);
+	CHECK_INT(g.n, 0);
+	CHECK_INT(st.skipped, 1);
 	/* A feed with no items is a feed. */
 	CHECK_INT(parse_mem("<rss><channel><title>x</title></channel></rss>", 46, NULL,
 	    PARSE_AUTO, &g, &st, err, sizeof err), 0);
@@ -456,7 +464,7 @@ test_stop_and_steal(void)
 	/* st may be NULL. */
 	{
 		struct parse_source src = { .feed = "t", .data = "<rss><channel><item>"
-		    "<title>x</title></item></channel></rss>", .len = 54 };
+		    "<title>x</title></item></channel></rss>", .len = 59 };
 
 		CHECK_INT(parse_feed(&src, collect, &g, NULL, err, sizeof err), 0);
 		CHECK_INT(g.n, 1);
