@@ -49,7 +49,7 @@ sniff(const char *s, size_t n)
 
 	if (n >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
 		s += 3, n -= 3;
-	while (n && strchr(" \t\r\n", *s) && *s)
+	while (n && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
 		s++, n--;
 	if (!n || (*s != '{' && *s != '['))
 		return PARSE_RSS;

@@ -28,6 +28,8 @@
 #define FIELD_MAX (4u << 20)   /* bytes kept of one field; the rest is cut */
 #define ERRORS_MAX 1000        /* libxml2 errors counted before giving up */
 
+#define RDF_NS "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
 enum ns { NS_NONE, NS_RSS, NS_ATOM, NS_DC, NS_CONTENT, NS_RDF, NS_XHTML, NS_OTHER };
 enum kind { K_TITLE, K_LINK, K_ID, K_AUTHOR, K_DATE, K_TEXT, K_ATOM_LINK, K_ATOM_AUTHOR };
 enum mode { M_PLAIN, M_HTML, M_XHTML, M_TYPED, M_SKIP };
@@ -52,7 +54,7 @@ static const struct {
 	{ "http://purl.org/atom/ns#", NS_ATOM },
 	{ "http://purl.org/dc/elements/1.1/", NS_DC },
 	{ "http://purl.org/rss/1.0/modules/content/", NS_CONTENT },
-	{ "http://www.w3.org/1999/02/22-rdf-syntax-ns#", NS_RDF },
+	{ RDF_NS, NS_RDF },
 	{ "http://www.w3.org/1999/xhtml", NS_XHTML },
 };
 
@@ -111,7 +113,7 @@ struct px {
 	struct item it;
 	int text_prio, date_prio, guid_link;
 	const struct field *f; /* the field being captured, or NULL */
-	int f_depth;
+	int f_depth, f_cut;
 	enum mode f_mode;
 	struct buf cap;
 	unsigned items_done;   /* items ended, emitted or not */
@@ -142,6 +144,12 @@ xml_char_ok(long cp)
 {
 	return cp == '\t' || cp == '\n' || cp == '\r' ||
 	    (cp >= 0x20 && cp != 0xfffe && cp != 0xffff);
+}
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 static int
@@ -207,6 +215,14 @@ fix_doctype(struct fixed *f, const char *s, size_t n, size_t i)
 	char q = 0;
 
 	for (i += 2; i < n; i++) {
+		if (!q && has_prefix(s + i, n - i, "<!--")) {
+			/* A comment's apostrophe is no quote. */
+			for (i += 4; i < n && !has_prefix(s + i, n - i, "-->"); i++)
+				if (s[i] == '\n')
+					put(f, "\n", 1);
+			i += 2;
+			continue;
+		}
 		if (s[i] == '\n')
 			put(f, "\n", 1);
 		if (q) {
@@ -472,8 +488,8 @@ repair(struct fixed *f, const char *s, size_t n)
 		i = 3;
 		f->count += !wide;
 	}
-	if (i < n && strchr(" \t\r\n", s[i])) {
-		while (i < n && s[i] && strchr(" \t\r\n", s[i]))
+	if (i < n && is_space(s[i])) {
+		while (i < n && is_space(s[i]))
 			i++;
 		f->count++;
 	}
@@ -602,7 +618,7 @@ static void
 start_item(struct px *p, int depth)
 {
 	char *about = (char *)xmlTextReaderGetAttributeNs(p->r,
-	    (const xmlChar *)"about", (const xmlChar *)namespaces[8].uri);
+	    (const xmlChar *)"about", (const xmlChar *)RDF_NS);
 
 	item_init(&p->it);
 	p->item_depth = depth;
@@ -689,6 +705,7 @@ start_field(struct px *p, const char *name, enum ns ns, int depth)
 		p->f = f;
 		p->f_depth = depth;
 		p->f_mode = f->mode == M_TYPED ? atom_mode(p) : f->mode;
+		p->f_cut = 0;
 		buf_reset(&p->cap);
 	}
 }
@@ -697,22 +714,25 @@ start_field(struct px *p, const char *name, enum ns ns, int depth)
 static void
 capture(struct px *p, const char *s)
 {
-	size_t n = strlen(s), k;
+	size_t k;
 
-	if (p->cap.len + n > FIELD_MAX) {
-		n = FIELD_MAX - p->cap.len;
-		p->st->recovered++;
-	}
-	while (n) {
-		k = p->f_mode == M_XHTML ? strcspn(s, "&<") : n;
-		if (k > n)
-			k = n;
+	while (*s) {
+		if (p->cap.len >= FIELD_MAX) {
+			/* Cut here, and counted once per field. */
+			p->st->recovered += !p->f_cut;
+			p->f_cut = 1;
+			return;
+		}
+		k = p->f_mode == M_XHTML ? strcspn(s, "&<") : strlen(s);
+		if (k == 0) {
+			buf_puts(&p->cap, *s == '&' ? "&amp;" : "&lt;");
+			s++;
+			continue;
+		}
+		if (k > FIELD_MAX - p->cap.len)
+			k = FIELD_MAX - p->cap.len;
 		buf_append(&p->cap, s, k);
-		if (k < n)
-			buf_puts(&p->cap, s[k] == '&' ? "&amp;" : "&lt;");
-		k += k < n;
 		s += k;
-		n -= k;
 	}
 }
 
@@ -757,55 +777,82 @@ keep(char **slot, char *s)
 }
 
 static void
+set_link(struct px *p, const char *s, size_t n)
+{
+	char *t = text_from_plain(s, n, TEXT_ONE_LINE);
+
+	if (t && *t)
+		keep(&p->it.link, resolve(p, t));
+	free(t);
+}
+
+static void
+set_author(struct px *p, const struct field *f, const char *s, size_t n)
+{
+	char *t = text_from_plain(s, n, TEXT_ONE_LINE);
+
+	if (t && f->ns == NS_NONE)
+		author_name_only(t);
+	keep(&p->it.author, t);
+}
+
+/* A date longer than this is no date; curl_getdate need not see it. */
+#define DATE_MAX 128
+
+static void
+set_date(struct px *p, int prio, const char *s, size_t n)
+{
+	char t[DATE_MAX + 1];
+	int64_t when;
+
+	if (n > DATE_MAX)
+		return;
+	memcpy(t, s, n);
+	t[n] = '\0';
+	if (text_parse_date(t, &when) == 0) {
+		p->it.published = when;
+		p->date_prio = prio;
+	}
+}
+
+static void
+set_text(struct px *p, int prio, const char *s, size_t n)
+{
+	char *t = convert(s, n, p->f_mode, 0);
+
+	if (t && *t) {
+		free(p->it.text);
+		p->it.text = t;
+		p->text_prio = prio;
+	} else {
+		free(t);
+	}
+}
+
+/* The captured field is complete: the first title, link, id and author
+ * win; dates and texts go by priority. */
+static void
 end_field(struct px *p)
 {
 	const struct field *f = p->f;
 	const char *s = p->cap.data ? p->cap.data : "";
 	size_t n = p->cap.len;
-	char *t = NULL;
-	int64_t when;
 
 	p->f = NULL;
 	if (p->f_mode == M_SKIP)
 		return;
-	switch (f->kind) {
-	case K_TITLE:
+	if (f->kind == K_TITLE && !p->it.title)
 		keep(&p->it.title, convert(s, n, p->f_mode, TEXT_ONE_LINE));
-		break;
-	case K_LINK:
-	case K_ID:
-		t = text_from_plain(s, n, TEXT_ONE_LINE);
-		if (t && *t && f->kind == K_LINK && !p->it.link)
-			keep(&p->it.link, resolve(p, t));
-		else if (f->kind == K_ID)
-			keep(&p->it.id, t), t = NULL;
-		free(t);
-		break;
-	case K_AUTHOR:
-		if ((t = text_from_plain(s, n, TEXT_ONE_LINE)) && f->ns == NS_NONE)
-			author_name_only(t);
-		keep(&p->it.author, t);
-		break;
-	case K_DATE:
-		if (f->prio > p->date_prio && (t = xstrndup(s, n)) &&
-		    text_parse_date(t, &when) == 0) {
-			p->it.published = when;
-			p->date_prio = f->prio;
-		}
-		free(t);
-		break;
-	case K_TEXT:
-		if (f->prio > p->text_prio && (t = convert(s, n, p->f_mode, 0)) && *t) {
-			free(p->it.text);
-			p->it.text = t;
-			p->text_prio = f->prio;
-		} else {
-			free(t);
-		}
-		break;
-	default:
-		break;
-	}
+	else if (f->kind == K_LINK && !p->it.link)
+		set_link(p, s, n);
+	else if (f->kind == K_ID && !p->it.id)
+		keep(&p->it.id, text_from_plain(s, n, TEXT_ONE_LINE));
+	else if (f->kind == K_AUTHOR && !p->it.author)
+		set_author(p, f, s, n);
+	else if (f->kind == K_DATE && f->prio > p->date_prio)
+		set_date(p, f->prio, s, n);
+	else if (f->kind == K_TEXT && f->prio > p->text_prio)
+		set_text(p, f->prio, s, n);
 }
 
 static void

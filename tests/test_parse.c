@@ -342,6 +342,8 @@ test_inline_repairs(void)
 		{ "<feed><entry><title>No namespace</title></entry></feed>", "No namespace" },
 		{ "<rss><channel><item><title a='x&y'>attr</title></item></channel></rss>", "attr" },
 		{ "<rss><channel><item><title>&#X41;&#x42;</title></item></channel></rss>", "AB" },
+		{ "<!DOCTYPE rss [ <!-- don't --> <!ENTITY x \"y\"> ]><rss><channel><item>"
+		    "<title>After DTD &x;</title></item></channel></rss>", "After DTD &x;" },
 		{ "<rss xmlns='http://backend.userland.com/rss'><channel><item><title>NS"
 		    "</title></item></channel></rss>", "NS" },
 		{ "<f:feed xmlns:f='http://example.com/pre-atom#'><f:entry><f:title>Pre"
@@ -578,6 +580,48 @@ test_big(void)
 	free(s);
 }
 
+/* An entry whose content is n bytes of unit, of the given Atom type. */
+static size_t
+big_entry(char *s, size_t n, const char *type, const char *unit)
+{
+	size_t len = (size_t)sprintf(s, "<feed xmlns='http://www.w3.org/2005/Atom'><entry>"
+	    "<title>Big</title><content type='%s'>", type), k = strlen(unit);
+
+	for (; len + k < n; len += k)
+		memcpy(s + len, unit, k);
+	return len + (size_t)sprintf(s + len, "</content></entry></feed>");
+}
+
+/* A field past FIELD_MAX (4 MiB) is cut there, counted once. */
+static void
+test_field_cap(void)
+{
+	size_t n = 6u << 20, len;
+	char *s = malloc(n + 200), err[256];
+	struct got g = {0};
+	struct parse_stats st;
+
+	if (!s) {
+		CHECK(!"out of memory");
+		return;
+	}
+	len = big_entry(s, n, "text", "abcdefgh");
+	CHECK_INT(parse_mem(s, len, NULL, PARSE_RSS, &g, &st, err, sizeof err), 0);
+	CHECK_INT(g.n, 1);
+	CHECK_INT(st.recovered, 1);
+	CHECK_INT(g.v[0].text ? strlen(g.v[0].text) : 0, 4u << 20);
+	got_free(&g);
+	/* In XHTML the cut is on the re-escaped markup: 8 bytes a unit. */
+	len = big_entry(s, n, "xhtml", "a &amp; ");
+	CHECK_INT(parse_mem(s, len, NULL, PARSE_RSS, &g, &st, err, sizeof err), 0);
+	CHECK_INT(g.n, 1);
+	CHECK_INT(st.recovered, 1);
+	CHECK_INT(g.v[0].text ? strlen(g.v[0].text) : 0, (2u << 20) - 1);
+	CHECK(g.v[0].text && !strncmp(g.v[0].text, "a & a & ", 8));
+	got_free(&g);
+	free(s);
+}
+
 int
 main(void)
 {
@@ -597,5 +641,6 @@ main(void)
 	RUN(test_stop_and_steal);
 	RUN(test_types);
 	RUN(test_big);
+	RUN(test_field_cap);
 	return TEST_END();
 }
