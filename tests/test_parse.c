@@ -486,8 +486,6 @@ count_only(struct item *it, void *ctx)
 static void
 test_types(void)
 {
-	static const char jf[] = "\xef\xbb\xbf {\"version\": \"https://jsonfeed.org/version/1.1\","
-	    " \"items\": []}";
 	struct got g = {0};
 	struct parse_stats st;
 	char err[256];
@@ -501,19 +499,78 @@ test_types(void)
 	CHECK_INT(parse_type_from_name("RSS"), -1);
 	CHECK_INT(parse_type_from_name(""), -1);
 	CHECK_INT(parse_type_from_name(NULL), -1);
-	CHECK_INT(parse_mem(jf, sizeof jf - 1, NULL, PARSE_AUTO, &g, &st, err, sizeof err), -1);
-	CHECK_STR(err, "feed t: type jsonfeed is not supported yet");
+	/* JSON that is no JSON Feed needs the (later) mapping. */
 	CHECK_INT(parse_mem(" [1, 2]", 7, NULL, PARSE_AUTO, &g, &st, err, sizeof err), -1);
 	CHECK_STR(err, "feed t: type json is not supported yet");
 	CHECK_INT(parse_mem("{\"version\": 2}", 14, NULL, PARSE_AUTO, &g, &st, err,
 	    sizeof err), -1);
 	CHECK_STR(err, "feed t: type json is not supported yet");
+	CHECK_INT(parse_mem("{\"items\": []}", 13, NULL, PARSE_JSON, &g, &st, err,
+	    sizeof err), -1);
+	CHECK_STR(err, "feed t: type json is not supported yet");
 	CHECK_INT(parse_mem("<html/>", 7, NULL, PARSE_HTML, &g, &st, err, sizeof err), -1);
 	CHECK_STR(err, "feed t: type html is not supported yet");
-	CHECK_INT(parse_mem(jf, sizeof jf - 1, NULL, PARSE_JSONFEED, &g, &st, err,
-	    sizeof err), -1);
-	CHECK_STR(err, "feed t: type jsonfeed is not supported yet");
 	CHECK_INT(g.n, 0);
+}
+
+static void
+test_jsonfeed(void)
+{
+	struct got g = {0};
+	struct parse_stats st;
+	char err[256];
+
+	CHECK_INT(parse_file("jsonfeed11.json", "https://example.org/feed.json", &g, &st,
+	    err, sizeof err), 0);
+	CHECK_INT(g.n, 3);
+	CHECK_INT(st.skipped, 2);   /* an item with only an image; a string */
+	CHECK_INT(st.recovered, 1); /* the BOM */
+	CHECK_STR(g.v[0].id, "1");
+	CHECK_STR(g.v[0].link, "https://example.org/posts/1");
+	/* JSON Feed titles are plain text by its spec: no entity decoding. */
+	CHECK_STR(g.v[0].title, "Acme &amp; JSON");
+	CHECK_STR(g.v[0].author, "Jo");
+	CHECK_STR(g.v[0].text, "Plain wins");
+	CHECK_INT(g.v[0].published, T_0501_0930);
+	CHECK_STR(g.v[1].id, "42");
+	CHECK_STR(g.v[1].link, "https://elsewhere.example/x");
+	CHECK_STR(g.v[1].title, NULL);
+	CHECK_STR(g.v[1].author, "Old style author");
+	CHECK_STR(g.v[1].text, "Only HTML…");
+	CHECK_INT(g.v[1].published, 1714644000);
+	CHECK_STR(g.v[2].text, "Summary only");
+	CHECK_STR(g.v[2].link, NULL);
+	CHECK_INT(g.v[2].date_guessed, 1);
+	got_free(&g);
+	CHECK_INT(parse_file("jsonfeed10.json", NULL, &g, &st, err, sizeof err), 0);
+	CHECK_INT(g.n, 1);
+	CHECK_STR(g.v[0].title, "One point oh");
+	CHECK_STR(g.v[0].text, "Text\nwith lines");
+	CHECK_INT(g.v[0].published, T_0501_0930);
+	got_free(&g);
+	/* Declared jsonfeed: no version check, but items are required. */
+	CHECK_INT(parse_mem("{\"items\": [{\"title\": \"x\"}]}", 27, NULL, PARSE_JSONFEED,
+	    &g, &st, err, sizeof err), 0);
+	CHECK_INT(g.n, 1);
+	got_free(&g);
+	CHECK_INT(parse_mem("{\"title\": \"x\"}", 14, NULL, PARSE_JSONFEED, &g, &st, err,
+	    sizeof err), -1);
+	CHECK_STR(err, "feed t: not a JSON Feed (no \"items\" list)");
+	CHECK_INT(parse_mem("{\"version\": \"https://jsonfeed.org/version/1\", ", 46, NULL,
+	    PARSE_AUTO, &g, &st, err, sizeof err), -1);
+	CHECK(!strncmp(err, "feed t: not valid JSON (line 1: ", 32));
+	/* Invalid UTF-8 is replaced, not fatal. */
+	CHECK_INT(parse_mem("{\"items\": [{\"title\": \"caf\xe9\"}]}", 30, NULL,
+	    PARSE_JSONFEED, &g, &st, err, sizeof err), 0);
+	CHECK_STR(g.n ? g.v[0].title : NULL, "caf?");
+	CHECK_INT(st.recovered, 1);
+	got_free(&g);
+	/* The callback stops it. */
+	g.stop_after = 1;
+	CHECK_INT(parse_file("jsonfeed11.json", NULL, &g, &st, err, sizeof err), 0);
+	CHECK_INT(g.n, 1);
+	CHECK_INT(st.items, 1);
+	got_free(&g);
 }
 
 /* A feed of n bytes, then n bytes of broken markup, n bytes of bare
@@ -640,6 +697,7 @@ main(void)
 	RUN(test_not_feeds);
 	RUN(test_stop_and_steal);
 	RUN(test_types);
+	RUN(test_jsonfeed);
 	RUN(test_big);
 	RUN(test_field_cap);
 	return TEST_END();
