@@ -17,7 +17,7 @@
 
 #define FILE_MAX (64u << 20) /* a local file bigger than this is no feed */
 
-enum { OPT_TYPE = 256, OPT_MAP, OPT_HELP };
+enum { OPT_TYPE = 256, OPT_MAP };
 
 static const char help[] =
     "usage: earshot parse [options] FILE|URL|-\n\n"

@@ -1,5 +1,6 @@
 /* RSS and Atom through libxml2's streaming reader: one item is filled at a
- * time and handed on, so memory stays flat whatever the document's size.
+ * time and handed on, so beyond the document and its repaired copy memory
+ * stays flat whatever the document's size.
  *
  * libxml2 2.9.14 in recover mode drops every entity after the first error,
  * so the commonest breakage is repaired in a copy before parsing (see
