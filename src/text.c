@@ -250,10 +250,11 @@ static int
 out_start(struct out *o, size_t n, int flags)
 {
 	memset(o, 0, sizeof *o);
-	/* Every construct shrinks or keeps its size when decoded (the
-	 * shortest reference, "&#0", becomes the 3-byte U+FFFD), so n + 1 is
-	 * enough; out_bytes still clips rather than trusts that. */
-	o->cap = n + 4;
+	/* Nothing grows by more than half when decoded: the worst is a C1
+	 * control in UTF-8 (2 bytes) becoming its Windows-1252 meaning (3,
+	 * e.g. U+20AC); references and separators never grow. out_bytes
+	 * still clips rather than trusts that. */
+	o->cap = n + n / 2 + 4;
 	o->flags = flags;
 	return (o->p = malloc(o->cap + 1)) ? 0 : -1;
 }

@@ -73,6 +73,9 @@ test_entities(void)
 	HTML("&thetasym;&alefsym;&zwj;", "ϑℵ\xe2\x80\x8d");
 	HTML("ctrl\x01" "char\x7f" "x", "ctrl char x");
 	HTML("mis\xc2\x92labelled", "mis’labelled");
+	/* The one construct that grows: 2 bytes to 3, all of it kept. */
+	HTML("\xc2\x80\xc2\x80\xc2\x80\xc2\x80\xc2\x80\xc2\x80\xc2\x80\xc2\x80\xc2\x80"
+	    "\xc2\x80", "€€€€€€€€€€");
 }
 
 static void
