@@ -1,0 +1,245 @@
+/* The parse stage's front: type names, sniffing, dispatch, and JSON Feed
+ * (small enough to live here until the JSON API mapping joins it). XML
+ * feeds are parse_xml.c's. */
+#include "parse.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse_xml.h"
+#include "text.h"
+#include "util.h"
+
+static const struct {
+	const char *name;
+	enum parse_type type;
+} type_names[] = {
+	{ "auto", PARSE_AUTO }, { "rss", PARSE_RSS }, { "atom", PARSE_RSS },
+	{ "jsonfeed", PARSE_JSONFEED }, { "json", PARSE_JSON }, { "html", PARSE_HTML },
+};
+
+int
+parse_type_from_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < NELEM(type_names); i++)
+		if (!strcmp(type_names[i].name, name))
+			return (int)type_names[i].type;
+	return -1;
+}
+
+static const char *
+type_name(enum parse_type t)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(type_names); i++)
+		if (type_names[i].type == t)
+			return type_names[i].name;
+	return "?";
+}
+
+/* 1 if the document, after a BOM and white space, starts like JSON. */
+static int
+looks_like_json(const char *s, size_t n)
+{
+	if (n >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
+		s += 3, n -= 3;
+	while (n && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
+		s++, n--;
+	return n && (*s == '{' || *s == '[');
+}
+
+/* Loads JSON past a BOM (jansson rejects one) and with invalid UTF-8 bytes
+ * replaced by '?' (jansson rejects those too), counting both repairs.
+ * Returns the root (caller json_decref's), or NULL with the reason in why. */
+static json_t *
+load_json(const char *s, size_t n, struct parse_stats *st, char *why, size_t whylen)
+{
+	char *copy = NULL;
+	json_error_t e;
+	json_t *root;
+	size_t i, k;
+
+	if (n >= 3 && !memcmp(s, "\xef\xbb\xbf", 3)) {
+		s += 3, n -= 3;
+		st->recovered++;
+	}
+	if (!utf8_valid(s, n)) {
+		if (!(copy = malloc(n))) {
+			errf(why, whylen, "out of memory");
+			return NULL;
+		}
+		memcpy(copy, s, n);
+		for (i = 0; i < n; i += k ? k : 1)
+			if (!(k = text_utf8_len(copy + i, n - i)))
+				copy[i] = '?';
+		s = copy;
+		st->recovered++;
+	}
+	root = json_loadb(s, n, 0, &e);
+	free(copy);
+	if (!root)
+		errf(why, whylen, "not valid JSON (line %d: %s)", e.line, e.text);
+	return root;
+}
+
+static int
+is_jsonfeed(json_t *root)
+{
+	json_t *v = json_object_get(root, "version");
+
+	return json_is_string(v) && strstr(json_string_value(v), "jsonfeed.org") != NULL;
+}
+
+/* The non-empty string member key of o, or NULL. */
+static const char *
+jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) && *json_string_value(v) ? json_string_value(v) : NULL;
+}
+
+/* Member key of o as plain text (from HTML when html), or NULL. */
+static char *
+jtext(json_t *o, const char *key, int html, int flags)
+{
+	json_t *v = json_object_get(o, key);
+	char *t;
+
+	if (!json_is_string(v))
+		return NULL;
+	t = html ? text_from_html(json_string_value(v), json_string_length(v), flags) :
+	    text_from_plain(json_string_value(v), json_string_length(v), flags);
+	if (t && !*t) {
+		free(t);
+		t = NULL;
+	}
+	return t;
+}
+
+/* JSON Feed ids are strings, but 1.0 feeds in the wild use numbers. */
+static char *
+jf_id(json_t *o)
+{
+	json_t *v = json_object_get(o, "id");
+	char num[32];
+
+	if (json_is_integer(v)) {
+		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return xstrdup(num);
+	}
+	return xstrdup(jstr(o, "id"));
+}
+
+/* 1.1's "authors" list, else 1.0's "author" object: the first name. */
+static char *
+jf_author(json_t *o)
+{
+	json_t *a = json_array_get(json_object_get(o, "authors"), 0);
+
+	if (!json_is_object(a))
+		a = json_object_get(o, "author");
+	return json_is_object(a) ? jtext(a, "name", 0, TEXT_ONE_LINE) : NULL;
+}
+
+static void
+jf_item(json_t *o, struct item *it)
+{
+	const char *pub = jstr(o, "date_published"), *mod = jstr(o, "date_modified");
+	int64_t t;
+
+	it->id = jf_id(o);
+	it->link = xstrdup(jstr(o, "url") ? jstr(o, "url") : jstr(o, "external_url"));
+	it->title = jtext(o, "title", 0, TEXT_ONE_LINE);
+	it->author = jf_author(o);
+	/* The publisher's own plain text beats our reading of their HTML. */
+	if (!(it->text = jtext(o, "content_text", 0, 0)) &&
+	    !(it->text = jtext(o, "content_html", 1, 0)))
+		it->text = jtext(o, "summary", 0, 0);
+	if ((pub && text_parse_date(pub, &t) == 0) || (mod && text_parse_date(mod, &t) == 0))
+		it->published = t;
+}
+
+/* JSON Feed 1.0 / 1.1 (https://jsonfeed.org/version/1.1). The document is
+ * held whole as a jansson tree: fetch's body limit bounds it. */
+static int
+parse_jsonfeed(const struct parse_source *src, json_t *root, parse_item_fn fn,
+    void *ctx, struct parse_stats *st, char *why, size_t whylen)
+{
+	json_t *items = json_object_get(root, "items"), *o;
+	struct item it;
+	size_t i;
+	int stop = 0;
+
+	if (!json_is_array(items)) {
+		errf(why, whylen, "not a JSON Feed (no \"items\" list)");
+		return -1;
+	}
+	json_array_foreach(items, i, o) {
+		if (stop)
+			break;
+		item_init(&it);
+		if (json_is_object(o))
+			jf_item(o, &it);
+		if (!it.title && !it.text && !it.link) {
+			st->skipped++;
+		} else if (item_finish(&it, src->url, src->fetch_time) == 0) {
+			st->items++;
+			stop = fn(&it, ctx);
+		}
+		item_clear(&it);
+	}
+	return 0;
+}
+
+/* JSON documents: sniffed (PARSE_AUTO) or declared JSON Feeds. */
+static int
+parse_json_doc(const struct parse_source *src, enum parse_type t, parse_item_fn fn,
+    void *ctx, struct parse_stats *st, char *why, size_t whylen)
+{
+	json_t *root = load_json(src->data, src->len, st, why, whylen);
+	int rc = -1;
+
+	if (!root)
+		return -1;
+	if (t == PARSE_AUTO)
+		t = is_jsonfeed(root) ? PARSE_JSONFEED : PARSE_JSON;
+	if (t == PARSE_JSONFEED)
+		rc = parse_jsonfeed(src, root, fn, ctx, st, why, whylen);
+	else
+		errf(why, whylen, "type %s is not supported yet", type_name(t));
+	json_decref(root);
+	return rc;
+}
+
+int
+parse_feed(const struct parse_source *src, parse_item_fn fn, void *ctx,
+    struct parse_stats *st, char *err, size_t errlen)
+{
+	const char *name = src->feed ? src->feed : src->url ? src->url : "(unnamed)";
+	struct parse_source s = *src;
+	struct parse_stats local;
+	char why[256];
+	int rc = -1;
+
+	if (!st)
+		st = &local;
+	memset(st, 0, sizeof *st);
+	if (!s.data)
+		s.data = "", s.len = 0;
+	if (s.type == PARSE_AUTO && !looks_like_json(s.data, s.len))
+		s.type = PARSE_RSS;
+	if (s.type == PARSE_RSS)
+		rc = parse_xml(&s, fn, ctx, st, why, sizeof why);
+	else if (s.type == PARSE_AUTO || s.type == PARSE_JSONFEED)
+		rc = parse_json_doc(&s, s.type, fn, ctx, st, why, sizeof why);
+	else
+		errf(why, sizeof why, "type %s is not supported yet", type_name(s.type));
+	if (rc < 0)
+		errf(err, errlen, "feed %s: %s", name, why);
+	return rc;
+}
