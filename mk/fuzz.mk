@@ -1,10 +1,17 @@
-# make fuzz: builds the parse fuzzer with clang and runs it FUZZ_SECONDS
-# (default 60) on a copy of tests/data/parse as the seed corpus.
+# make fuzz: builds each libFuzzer harness in tests/fuzz/ with clang and runs
+# it FUZZ_SECONDS (default 60) on a seed corpus: the feed parser on a copy of
+# tests/data/parse, the configuration reader on the bundled configurations.
+# `make fuzz FUZZERS=parse` runs one.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
+FUZZERS      ?= parse conf
 FUZZ_DIR      = $(BUILD)/fuzz
-FUZZ_SRC      = tests/fuzz/fuzz_parse.c src/parse.c src/parse_xml.c src/text.c \
-                src/item.c src/util.c src/buf.c src/log.c
+FUZZ_LIB      = src/parse.c src/parse_xml.c src/text.c src/item.c src/util.c \
+                src/buf.c src/log.c
+FUZZ_SRC_parse = $(FUZZ_LIB)
+FUZZ_SRC_conf  = src/conf.c $(FUZZ_LIB)
+FUZZ_SEED_parse = tests/data/parse/*
+FUZZ_SEED_conf  = feeds/sample/*.conf feeds/sample/*.feed
 
 .PHONY: fuzz
 fuzz:
@@ -12,12 +19,16 @@ fuzz:
 	    echo "fuzz: skipped, $(FUZZ_CC) is not installed (apt-get install -y clang)"; \
 	    exit 0; \
 	fi; \
-	mkdir -p $(FUZZ_DIR)/corpus && \
-	$(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 \
-	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	    $(CPPFLAGS) -o $(FUZZ_DIR)/fuzz_parse $(FUZZ_SRC) $(LDLIBS) && \
-	cp tests/data/parse/* $(FUZZ_DIR)/corpus/ && \
-	$(FUZZ_DIR)/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-	    -artifact_prefix=$(FUZZ_DIR)/ \
-	    $(FUZZ_DIR)/corpus
+	for f in $(FUZZERS); do \
+	    case $$f in parse) src="$(FUZZ_SRC_parse)"; seed="$(FUZZ_SEED_parse)";; \
+	                conf) src="$(FUZZ_SRC_conf)"; seed="$(FUZZ_SEED_conf)";; \
+	                *) echo "fuzz: no fuzzer '$$f'"; exit 2;; esac; \
+	    mkdir -p $(FUZZ_DIR)/$$f-corpus && \
+	    $(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 \
+	        -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	        $(CPPFLAGS) -o $(FUZZ_DIR)/fuzz_$$f tests/fuzz/fuzz_$$f.c $$src $(LDLIBS) && \
+	    cp $$seed $(FUZZ_DIR)/$$f-corpus/ && \
+	    $(FUZZ_DIR)/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	        -artifact_prefix=$(FUZZ_DIR)/$$f- $(FUZZ_DIR)/$$f-corpus || exit 1; \
+	done
