@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "sentiment.h"
 #include "test.h"
@@ -418,31 +417,6 @@ test_real_lexicon(void)
 	    "billing");
 }
 
-/* Scoring a 300-byte text takes about 3 us at -O2; the bound is loose (2 ms)
- * so that sanitizer and valgrind runs pass, yet it still catches a scorer
- * gone quadratic or allocating per token. */
-static void
-test_speed(void)
-{
-	const char *text = "The Acme app logged me out three times today and support "
-	    "kept me on hold for an hour. Never again. Switched from Globex last "
-	    "month. Acme is so much better, the app is fast and the staff in the "
-	    "store were lovely :) but the bill was NOT cheap!! 😡 What a joke.";
-	struct sentiment s;
-	clock_t t0;
-	double per;
-	int i, n = 2000;
-
-	if (!real)
-		return;
-	t0 = clock();
-	for (i = 0; i < n; i++)
-		sentiment_score(real, NULL, text, strlen(text), &s);
-	per = (double)(clock() - t0) / CLOCKS_PER_SEC / n;
-	printf("sentiment_score: %.2f us per %zu-byte text\n", per * 1e6, strlen(text));
-	CHECK(per < 2e-3);
-}
-
 int
 main(void)
 {
@@ -471,7 +445,6 @@ main(void)
 	RUN(test_explain);
 	RUN(test_hostile_input);
 	RUN(test_real_lexicon);
-	RUN(test_speed);
 	lexicon_free(rules);
 	lexicon_free(real);
 	buf_free(&reason_buf);
