@@ -36,11 +36,11 @@ usage(FILE *f)
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
 	fprintf(f, "\nRun 'earshot COMMAND --help' for a command's options.\n\n"
-	    "Options for every command:\n"
+	    "Options of run, check, digest and alerts:\n"
 	    "  -c FILE   configuration file (default: $EARSHOT_CONFIG, ./earshot.conf,\n"
 	    "            /etc/earshot/earshot.conf)\n"
-	    "  -v, -q    more or less detail on stderr\n"
-	    "  --help, --version\n\n"
+	    "  -v, -q    more or less detail on stderr\n\n"
+	    "earshot --version prints the version.\n\n"
 	    "Exit status:\n"
 	    "  0  all good\n"
 	    "  1  the run finished but some feeds failed (see 'earshot check')\n"
