@@ -160,6 +160,16 @@ lit_char(struct lit *a, int c)
 	a->req = a->ex;
 }
 
+/* Comments, option settings and a stray \E are not atoms: PCRE2 binds a
+ * quantifier after one to the atom before it, already taken. Give up then. */
+static void
+lit_ignored(struct litparse *lp, struct lit *a)
+{
+	lit_empty(a);
+	if (*lp->p && strchr("*+?{", *lp->p))
+		lp->fail = 1;
+}
+
 static void
 skip_utf8_tail(struct litparse *lp)
 {
@@ -228,8 +238,10 @@ lit_escape(struct litparse *lp, struct lit *a)
 	}
 	switch (c) {
 	case 'b': case 'B': case 'A': case 'z': case 'Z': case 'G': case 'K':
-	case 'E':
 		lit_empty(a);
+		return;
+	case 'E':
+		lit_ignored(lp, a);
 		return;
 	case 'd': case 'D': case 'w': case 'W': case 's': case 'S': case 'h':
 	case 'H': case 'v': case 'V': case 'R': case 'X':
@@ -255,10 +267,27 @@ lit_escape(struct litparse *lp, struct lit *a)
 	}
 }
 
+/* Length of a POSIX class name "[:alpha:]" or "[:^digit:]" at p, or 0:
+ * anything else PCRE2 reads as a plain '['. */
+static size_t
+posix_class(const char *p)
+{
+	size_t n = 2;
+
+	if (p[0] != '[' || p[1] != ':')
+		return 0;
+	n += p[n] == '^';
+	while (lower(p[n]) >= 'a' && lower(p[n]) <= 'z')
+		n++;
+	return p[n] == ':' && p[n + 1] == ']' ? n + 2 : 0;
+}
+
 /* Skips a character class; nothing is known about the one character. */
 static void
 lit_class(struct litparse *lp)
 {
+	size_t n;
+
 	if (*lp->p == '^')
 		lp->p++;
 	if (*lp->p == ']')
@@ -268,9 +297,8 @@ lit_class(struct litparse *lp)
 			lp->fail = 1;
 		} else if (lp->p[0] == '\\') {
 			lp->p += 2;
-		} else if (lp->p[0] == '[' && lp->p[1] == ':') {
-			lp->p += 2;
-			skip_past(lp, ']');
+		} else if ((n = posix_class(lp->p))) {
+			lp->p += n;
 		} else if (*lp->p++ == ']') {
 			return;
 		}
@@ -301,14 +329,14 @@ lit_group(struct litparse *lp, struct lit *a)
 				skip_past(lp, '\'');
 		} else if (*q == '#') {
 			skip_past(lp, ')');
-			lit_empty(a);
+			lit_ignored(lp, a);
 			return;
 		} else {
 			/* Option letters; x changes what whitespace means. */
 			lp->p += strspn(q, "imnsJU^-");
 			if (*lp->p == ')') {
 				lp->p++;
-				lit_empty(a);
+				lit_ignored(lp, a);
 				return;
 			}
 			if (*lp->p++ != ':')
@@ -599,8 +627,10 @@ ac_link(struct ac *ac, uint32_t nstates)
 		return -1;
 	}
 	for (c = 0; c < ac->ncls; c++)
-		if ((u = ac->delta[c]))
+		if ((u = ac->delta[c])) {
+			ac->hasout[u] = ac->out[u] != 0;
 			queue[tail++] = u;
+		}
 	while (head < tail) {
 		s = queue[head++];
 		for (c = 0; c < ac->ncls; c++) {
@@ -617,9 +647,6 @@ ac_link(struct ac *ac, uint32_t nstates)
 			queue[tail++] = u;
 		}
 	}
-	for (c = 0; c < ac->ncls; c++)
-		if ((u = ac->delta[c]))
-			ac->hasout[u] = ac->out[u] != 0;
 	free(queue);
 	free(fail);
 	return 0;
@@ -634,7 +661,7 @@ ac_build(struct ac *ac, const struct ac_lit *l, size_t n)
 	ac_classes(ac, l, n);
 	for (i = 0; i < n; i++)
 		total += l[i].len;
-	if (total * ac->ncls > AC_MAX_TABLE / sizeof(uint32_t)) {
+	if (total > AC_MAX_TABLE / sizeof(uint32_t) / ac->ncls) {
 		log_debug("match: %zu literals are too many for the prefilter", n);
 		ac->ncls = 0;
 		return 0;

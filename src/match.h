@@ -28,7 +28,12 @@ struct match_opts {
 	int no_prefilter;             /* 1: run every brand's patterns on every text */
 };
 
-/* A brand's first mention in a text. Offsets are bytes into the text. */
+/* A brand's first mention in a text. Offsets are bytes into the text. The
+ * context is the hit's sentence plus context_sentences sentences either side
+ * (breaks: . ! ? U+2026 and their runs and closing quotes before whitespace,
+ * except after abbreviations and initials; every line break), trimmed of
+ * whitespace and cut to max_context bytes around the hit on UTF-8
+ * boundaries (a hit longer than that is its own context). */
 struct match_hit {
 	size_t brand;        /* index into the brands given to match_new */
 	size_t start, end;   /* the matched span */
@@ -39,7 +44,8 @@ struct matcher;
 
 /* Fills o with the defaults: 0 neighbour sentences, 600 bytes of context,
  * limits of 100000 matches and depth 5000, JIT and prefilter on. Zero
- * limits or cap given to match_new also mean these defaults. */
+ * limits or cap given to match_new also mean these defaults; more than 64
+ * context sentences count as 64. */
 void match_opts_default(struct match_opts *o);
 /* Compiles (and JITs) every pattern. Returns a matcher the caller frees with
  * match_free, or NULL with a message naming the brand, the pattern and the
@@ -52,8 +58,12 @@ void match_free(struct matcher *m);
  * (NULL: ignore feed scoping), in brand order. Writes up to maxhits hits and
  * returns how many. A brand whose patterns hit the match or depth limit is
  * skipped for this text and counted in *nerrors (may be NULL) with its
- * reason in err; the other brands are still matched. The matcher keeps
- * scratch space for this call, so one matcher serves one thread at a time. */
+ * reason in err; the other brands are still matched.
+ * A brand's hit is the earliest-starting non-empty match of any of its
+ * patterns that overlaps no exclude match, in a text every require pattern
+ * matches. *nerrors is set to the brands skipped; err holds the first one's
+ * reason ("brand NAME: pattern N: match limit exceeded") or is emptied. The
+ * matcher keeps scratch space for the call: one matcher, one thread. */
 int match_text(const struct matcher *m, const char *feed, const char *text,
     size_t len, struct match_hit *hits, size_t maxhits, unsigned *nerrors,
     char *err, size_t errlen);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "match.h"
 #include "test.h"
 #include "util.h"
@@ -359,12 +360,13 @@ static void
 test_invalid_utf8(void)
 {
 	const char *t = "\xff" "acme\xff \xc3 corp \xe2\x82";
-	struct match_hit h;
-	unsigned i, j, bad = 0;
-	uint32_t seed = 12345;
-	char buf[64];
 	struct match_brand b = { .name = "X",
 	    .patterns = LIST("\\bacme\\b", "corp", "\xC3\xA9t\xC3\xA9") };
+	struct matcher *m = mk(&b, 1, NULL);
+	struct match_hit h;
+	unsigned i, j, bad = 0, hits = 0, nerr = 0;
+	uint32_t seed = 12345;
+	char buf[64];
 
 	CHECK_INT(pat1("\\bacme\\b", t, &h), 1);
 	CHECK_INT(h.start, 1);
@@ -372,7 +374,10 @@ test_invalid_utf8(void)
 	CHECK_INT(pat1("corp\\W+", t, &h), 1);
 	CHECK_INT(h.start, 9);
 	CHECK_INT(h.end, 14);
-	for (i = 0; i < 3000; i++) {
+	if (!m)
+		return;
+	/* Random bytes around real words: hits are sane, nothing crashes. */
+	for (i = 0; i < 5000; i++) {
 		for (j = 0; j < sizeof buf; j++) {
 			seed = seed * 1103515245u + 12345u;
 			buf[j] = (char)(seed >> 24);
@@ -380,13 +385,17 @@ test_invalid_utf8(void)
 				buf[j] = "acmeorp. \n"[seed % 10];
 		}
 		memcpy(buf + (i % 40), i & 1 ? "acme" : "\xC3\xA9t\xC3", 4);
-		buf[sizeof buf - 1] = '\0';
-		if (run1(&b, NULL, NULL, buf, &h) == 1 &&
-		    (h.start >= h.end || h.ctx_start > h.start || h.ctx_end < h.end ||
-		    h.ctx_end > strlen(buf)))
+		if (match_text(m, NULL, buf, sizeof buf, &h, 1, &nerr, NULL, 0) != 1)
+			continue;
+		hits++;
+		if (h.start >= h.end || h.end > sizeof buf || h.ctx_start > h.start ||
+		    h.ctx_end < h.end || h.ctx_end > sizeof buf)
 			bad++;
 	}
 	CHECK_INT(bad, 0);
+	CHECK_INT(nerr, 0);
+	CHECK(hits > 1000);
+	match_free(m);
 }
 
 static void
@@ -615,6 +624,187 @@ out:
 	match_free(all);
 }
 
+static uint32_t rnd_state = 99;
+
+static unsigned
+rnd(unsigned n)
+{
+	rnd_state = rnd_state * 1103515245u + 12345u;
+	return (rnd_state >> 16) % n;
+}
+
+/* A pattern piece and a text it matches ("" for zero-width ones). */
+struct gen_atom {
+	const char *pat, *text;
+};
+
+/* Appends to p a random pattern of the syntax the literal analysis follows
+ * (and some it gives up on), at most depth groups deep, and to t a text it
+ * usually matches. */
+static void
+gen_pattern(struct buf *p, struct buf *t, int depth)
+{
+	static const struct gen_atom atoms[] = { { "a", "a" }, { "c", "c" },
+	    { "m", "m" }, { "e", "e" }, { "k", "k" }, { "s", "s" }, { "K", "K" },
+	    { "S", "S" }, { "x", "x" }, { " ", " " }, { "-", "-" }, { ".", "q" },
+	    { "\\.", "." }, { "\\-", "-" }, { "\\b", "" }, { "\\B", "" },
+	    { "\\s", " " }, { "\\w", "w" }, { "\\d", "3" }, { "^", "" }, { "$", "" },
+	    { "[a-c]", "b" }, { "[^x]", "y" }, { "[]a]", "]" }, { "[[:alpha:]]", "z" },
+	    { "[k-s]", "n" }, { "\\Qa.c\\E", "a.c" }, { "(?i)", "" }, { "(?-i)", "" },
+	    { "\xC3\xA9", "\xC3\x89" }, { "\xC5\xBF", "S" }, { "\xE2\x84\xAA", "k" },
+	    { "\\x{e9}", "\xC3\xA9" }, { "\\K", "" }, { "(?#note)", "" },
+	    { "(?<=a)", "" }, { "(?<!x)", "" }, { "\\E", "" }, { "\\pL", "L" },
+	    { "\\p{Lu}", "U" }, { "\\t", "\t" }, { "}", "}" }, { "]", "]" },
+	    { "{", "{" }, { "x{,3}", "x{,3}" }, { "x{a}", "x{a}" }, { "(?^)", "" },
+	    { "(?i-s)", "" }, { "[\\]a]", "a" }, { "[[:^digit:]]", "d" },
+	    { "[[:]a]", "a" }, { "\\Qk\\E", "k" }, { "(?<n>a)", "a" },
+	    { "(?'q'c)", "c" }, { "(?P<r>m)", "m" }, { "\\N", "n" }, { "\\R", "\n" },
+	    { "\\h", " " }, { "\\X", "x" }, { "\\$", "$" }, { "\\^", "^" },
+	    { "\\1", "" }, { "(?1)", "" } };
+	static const struct { const char *pat; unsigned min, max; } quant[] = {
+	    { "?", 0, 1 }, { "*", 0, 3 }, { "+", 1, 3 }, { "{2}", 2, 2 },
+	    { "{1,3}", 1, 3 }, { "{0,1}", 0, 1 }, { "{0,2}", 0, 2 }, { "??", 0, 1 },
+	    { "+?", 1, 2 }, { "{2,}", 2, 4 } };
+	static const char *const open[] = { "(", "(?:", "(?i:", "(?>", "(?|" };
+	unsigned n = 1 + rnd(5), i, r, q, reps;
+
+	for (i = 0; i < n; i++) {
+		struct buf one = {0}, other = {0};
+
+		if (rnd(10) < 2 && depth > 0) {
+			buf_puts(p, open[rnd(NELEM(open))]);
+			gen_pattern(p, &one, depth - 1);
+			if (rnd(2)) {
+				buf_putc(p, '|');
+				gen_pattern(p, &other, depth - 1);
+				if (rnd(2))
+					buf_reset(&one), buf_puts(&one, other.data ? other.data : "");
+			}
+			buf_putc(p, ')');
+		} else {
+			r = rnd(NELEM(atoms));
+			buf_puts(p, atoms[r].pat);
+			buf_puts(&one, atoms[r].text);
+		}
+		reps = 1;
+		if (rnd(4) == 0) {
+			q = rnd(NELEM(quant));
+			buf_puts(p, quant[q].pat);
+			reps = quant[q].min + rnd(quant[q].max - quant[q].min + 1);
+		}
+		while (reps--)
+			buf_puts(t, one.data ? one.data : "");
+		buf_free(&one);
+		buf_free(&other);
+	}
+}
+
+/* Text around a pattern's sample, with letters in random case, k and s
+ * sometimes as KELVIN SIGN and LONG S, and now and then a byte left out
+ * (the sample follows the analysis' idea of the pattern, which is what is
+ * under test). */
+static size_t
+gen_text(char *text, size_t cap, const char *sample)
+{
+	static const char *const frag[] = { "a", "c", "m", "e", "k", "s", "x",
+	    " ", ".", "-", "1", "acme", "\xC3\xA9", "\xC3\x89", "\xC5\xBF",
+	    "\xE2\x84\xAA", "\xff", "{", "]", "\n" };
+	size_t len = 0, k, n;
+	const char *f;
+
+	for (k = rnd(*sample ? 4 : 12); k > 0; k--) {
+		f = frag[rnd(NELEM(frag))];
+		memcpy(text + len, f, strlen(f));
+		len += strlen(f);
+	}
+	for (; *sample && len + 3 < cap / 2; sample++) {
+		char c = *sample;
+
+		if (rnd(12) == 0)
+			continue;
+		if ((c == 'k' || c == 'K') && rnd(5) == 0) {
+			memcpy(text + len, "\xE2\x84\xAA", 3);
+			len += 3;
+			continue;
+		}
+		if ((c == 's' || c == 'S') && rnd(5) == 0) {
+			memcpy(text + len, "\xC5\xBF", 2);
+			len += 2;
+			continue;
+		}
+		if (c >= 'a' && c <= 'z' && rnd(3) == 0)
+			c = (char)(c - 'a' + 'A');
+		else if (c >= 'A' && c <= 'Z' && rnd(3) == 0)
+			c = (char)(c - 'A' + 'a');
+		text[len++] = c;
+	}
+	for (k = rnd(4); k > 0; k--) {
+		f = frag[rnd(NELEM(frag))];
+		n = strlen(f);
+		if (len + n < cap) {
+			memcpy(text + len, f, n);
+			len += n;
+		}
+	}
+	return len;
+}
+
+/* Random patterns against texts made to match them: the prefilter never
+ * changes a result. */
+static void
+test_prefilter_random_patterns(void)
+{
+	struct buf pat = {0}, sample = {0};
+	struct match_opts o;
+	struct match_hit h1, h2;
+	unsigned i, t, compiled = 0, filtered = 0, diff = 0, hits = 0;
+	char text[256] = {0}, err[256];
+
+	match_opts_default(&o);
+	for (i = 0; i < 10000; i++) {
+		const char *pp;
+		struct match_brand b = { .name = "R", .npatterns = 1 };
+		struct matcher *pf, *all;
+
+		buf_reset(&pat);
+		buf_reset(&sample);
+		gen_pattern(&pat, &sample, 2);
+		pp = pat.data;
+		b.patterns = &pp;
+		b.case_sensitive = (int)(i % 3 == 0);
+		o.no_prefilter = 0;
+		if (!(pf = match_new(&b, 1, &o, err, sizeof err)))
+			continue;
+		o.no_prefilter = 1;
+		all = match_new(&b, 1, &o, err, sizeof err);
+		compiled++;
+		filtered += match_literals(pf, 0, NULL, 0) > 0;
+		for (t = 0; all && t < 20; t++) {
+			size_t len = gen_text(text, sizeof text,
+			    t % 4 && sample.data ? sample.data : "");
+			unsigned e1, e2;
+			int n1, n2;
+
+			n1 = match_text(pf, NULL, text, len, &h1, 1, &e1, NULL, 0);
+			n2 = match_text(all, NULL, text, len, &h2, 1, &e2, NULL, 0);
+			hits += (unsigned)n2;
+			/* Unfiltered, a brand may hit a limit the prefilter spared. */
+			if (e2 == 0 && (n1 != n2 || e1 || (n1 && memcmp(&h1, &h2, sizeof h1))) &&
+			    diff++ < 5)
+				fprintf(stderr, "prefilter differs: /%s/ on \"%.*s\"\n",
+				    pat.data, (int)len, text);
+		}
+		match_free(pf);
+		match_free(all);
+	}
+	buf_free(&pat);
+	buf_free(&sample);
+	CHECK_INT(diff, 0);
+	CHECK(compiled > 5000);
+	CHECK(filtered > compiled / 4);
+	CHECK(hits > 40000);
+}
+
 static void
 test_no_brands(void)
 {
@@ -649,6 +839,7 @@ main(void)
 	RUN(test_compile_errors);
 	RUN(test_literals);
 	RUN(test_prefilter_differential);
+	RUN(test_prefilter_random_patterns);
 	RUN(test_no_brands);
 	return TEST_END();
 }
