@@ -68,6 +68,13 @@ lower(int c)
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
+/* ASCII only, whatever the locale. */
+static int
+is_alpha(int c)
+{
+	return lower(c) >= 'a' && lower(c) <= 'z';
+}
+
 static int
 litset_add(struct litset *d, const char *s, unsigned len)
 {
@@ -232,7 +239,7 @@ lit_escape(struct litparse *lp, struct lit *a)
 		skip_utf8_tail(lp);
 		return;
 	}
-	if (!(c >= '0' && c <= '9') && !(lower(c) >= 'a' && lower(c) <= 'z')) {
+	if (!(c >= '0' && c <= '9') && !is_alpha(c)) {
 		lit_char(a, c);
 		return;
 	}
@@ -277,7 +284,7 @@ posix_class(const char *p)
 	if (p[0] != '[' || p[1] != ':')
 		return 0;
 	n += p[n] == '^';
-	while (lower(p[n]) >= 'a' && lower(p[n]) <= 'z')
+	while (is_alpha(p[n]))
 		n++;
 	return p[n] == ':' && p[n + 1] == ']' ? n + 2 : 0;
 }
@@ -749,7 +756,7 @@ struct matcher {
 	struct ac_lit *lits;    /* what the automaton was built from */
 	size_t nlits;
 	struct match_scratch *sc;
-	int jit_failed;
+	int jit_failed;         /* patterns left to the interpreter */
 };
 
 void
@@ -1053,9 +1060,9 @@ is_abbrev(const unsigned char *t, size_t i)
 	    "sr", "jr", "st", "mt", "vs", "approx", "dept", "fig" };
 	size_t w = i, k;
 
-	while (w > 0 && i - w < 8 && lower(t[w - 1]) >= 'a' && lower(t[w - 1]) <= 'z')
+	while (w > 0 && i - w < 8 && is_alpha(t[w - 1]))
 		w--;
-	if (w == i || (w > 0 && lower(t[w - 1]) >= 'a' && lower(t[w - 1]) <= 'z'))
+	if (w == i || (w > 0 && is_alpha(t[w - 1])))
 		return 0;
 	if (i - w == 1)
 		return 1;
