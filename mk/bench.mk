@@ -10,3 +10,15 @@ $(BENCH_MATCH): tests/bench_match.c src/match.c src/match.h src/log.c src/util.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O2 $(LDFLAGS) -o $@ tests/bench_match.c \
 	    src/match.c src/log.c src/util.c $(LDLIBS)
+
+# make bench-score: sentiment scoring throughput with the bundled lexicon.
+BENCH_SCORE = $(BUILD)/bench/bench_score
+
+.PHONY: bench-score
+bench-score: $(BENCH_SCORE)
+	$(BENCH_SCORE)
+
+$(BENCH_SCORE): tests/bench_score.c src/sentiment.c src/lexicon.c src/sentiment.h src/lexicon.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O2 $(LDFLAGS) -o $@ tests/bench_score.c \
+	    src/sentiment.c src/lexicon.c src/log.c src/util.c src/buf.c $(LDLIBS)
