@@ -149,6 +149,9 @@ pipeline_matcher(const struct conf *c)
 		mb[i].case_sensitive = b->case_sensitive;
 	}
 	match_opts_default(&mo);
+	/* JIT code is opaque to valgrind, which reports false errors in it;
+	 * EARSHOT_NO_JIT=1 gives it (and anyone debugging) the interpreter. */
+	mo.no_jit = getenv("EARSHOT_NO_JIT") && strcmp(getenv("EARSHOT_NO_JIT"), "0");
 	mo.context_sentences = (unsigned)c->context_sentences;
 	if (!(m = match_new(mb, c->nbrands, &mo, err, sizeof err)))
 		log_error("%s: %s", c->path, err);
