@@ -1,10 +1,8 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
-#include "buf.h"
 #include "cli.h"
 #include "cmd.h"
 #include "log.h"
@@ -74,8 +72,6 @@ cmd_alerts(int argc, char **argv)
 	struct cli cli = {0};
 	struct store *s;
 	struct conf c;
-	struct buf db = {0};
-	struct stat sb;
 	int ch, as_json = 0, rc = EXIT_OK;
 	char err[512];
 
@@ -107,18 +103,16 @@ cmd_alerts(int argc, char **argv)
 	if (brand && !conf_brand_by_name(&c, brand))
 		log_warn("'%s' is not a brand in %s; listing its past alerts anyway", brand,
 		    c.path);
-	buf_printf(&db, "%s/earshot.db", c.state_dir);
-	if (stat(db.data, &sb) != 0) {
-		log_notice("no alerts yet: earshot has not run with state in %s", c.state_dir);
-	} else if (!(s = store_open(c.state_dir, err, sizeof err))) {
-		log_error("%s", err);
-		rc = EXIT_FATAL;
-	} else {
+	if ((s = store_open_existing(c.state_dir, err, sizeof err))) {
 		store_each_alert(s, (int64_t)time(NULL) - since, brand, kind, print_alert,
 		    &as_json);
 		store_close(s);
+	} else if (*err) {
+		log_error("%s", err);
+		rc = EXIT_FATAL;
+	} else {
+		log_notice("no alerts yet: earshot has not run with state in %s", c.state_dir);
 	}
-	buf_free(&db);
 	conf_free(&c);
 	return rc;
 }

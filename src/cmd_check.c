@@ -1,11 +1,9 @@
 #include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
 #include "cli.h"
 #include "cmd.h"
 #include "lexicon.h"
@@ -126,16 +124,13 @@ every(long secs, char *out, size_t len)
 static void
 list_feeds(const struct conf *c)
 {
-	struct store *s = NULL;
-	struct buf db = {0};
-	struct stat sb;
+	struct store *s;
 	int64_t now = time(NULL);
+	char err[512];
 	size_t i;
 
-	buf_printf(&db, "%s/earshot.db", c->state_dir);
-	if (stat(db.data, &sb) == 0)
-		s = store_open(c->state_dir, NULL, 0);
-	buf_free(&db);
+	if (!(s = store_open_existing(c->state_dir, err, sizeof err)) && *err)
+		log_warn("cannot show the feeds' state: %s", err);
 	printf("%zu feed%s:\n", c->nfeeds, c->nfeeds == 1 ? "" : "s");
 	for (i = 0; i < c->nfeeds; i++) {
 		const struct conf_feed *f = &c->feeds[i];

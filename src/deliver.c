@@ -160,54 +160,77 @@ collect_alert(const char *id, const char *brand, const char *json, unsigned atte
 	return collect_mention(id, json, ctx);
 }
 
-static int
-export_mentions(struct store *s, const char *path, unsigned *count)
-{
-	struct pending p = {0};
-	size_t i;
+/* A file of records appended exactly once: which rows are still to go,
+ * and how to mark one as written. */
+struct export {
+	const char *file;
+	int (*collect)(struct store *s, int64_t now, struct pending *p);
+	int (*mark)(struct store *s, const char *id, int64_t now);
+};
 
-	for (;;) {
-		store_each_unexported_mention(s, collect_mention, &p);
-		if (!p.n)
-			return 0;
-		if (append_once(path, &p) < 0 || store_begin(s) < 0)
-			goto fail;
-		for (i = 0; i < p.n; i++)
-			store_mark_mention_exported(s, p.ids[i]);
-		if (store_commit(s) < 0)
-			goto fail;
-		*count += (unsigned)p.n;
-		pending_clear(&p);
-	}
-fail:
-	store_rollback(s);
-	pending_clear(&p);
-	return -1;
+static int
+collect_unexported(struct store *s, int64_t now, struct pending *p)
+{
+	(void)now;
+	return store_each_unexported_mention(s, collect_mention, p);
 }
 
 static int
-export_alerts(struct store *s, const char *path, int64_t now, unsigned *count)
+collect_file_alerts(struct store *s, int64_t now, struct pending *p)
+{
+	return store_each_pending(s, "file", now, collect_alert, p);
+}
+
+static int
+mark_exported(struct store *s, const char *id, int64_t now)
+{
+	(void)now;
+	return store_mark_mention_exported(s, id);
+}
+
+static int
+mark_file_delivered(struct store *s, const char *id, int64_t now)
+{
+	return store_mark_delivered(s, id, "file", now);
+}
+
+static const struct export mentions_file = { "mentions.jsonl", collect_unexported,
+	mark_exported };
+static const struct export alerts_file = { "alerts.jsonl", collect_file_alerts,
+	mark_file_delivered };
+
+/* Appends ex's pending records to OUT/ex->file chunk by chunk, each chunk
+ * marked in one transaction after it is on disk. */
+static int
+export_records(struct store *s, const struct conf *c, const struct export *ex,
+    int64_t now, unsigned *count)
 {
 	struct pending p = {0};
+	struct buf path = {0};
 	size_t i;
+	int rc = -1;
 
+	buf_printf(&path, "%s/%s", c->out_dir, ex->file);
 	for (;;) {
-		store_each_pending(s, "file", now, collect_alert, &p);
-		if (!p.n)
-			return 0;
-		if (append_once(path, &p) < 0 || store_begin(s) < 0)
-			goto fail;
-		for (i = 0; i < p.n; i++)
-			store_mark_delivered(s, p.ids[i], "file", now);
-		if (store_commit(s) < 0)
-			goto fail;
+		ex->collect(s, now, &p);
+		if (!p.n) {
+			rc = 0;
+			break;
+		}
+		if (!path.data || append_once(path.data, &p) < 0 || store_begin(s) < 0)
+			break;
+		for (i = 0; i < p.n && ex->mark(s, p.ids[i], now) == 0; i++)
+			;
+		if (i < p.n || store_commit(s) < 0)
+			break;
 		*count += (unsigned)p.n;
 		pending_clear(&p);
 	}
-fail:
-	store_rollback(s);
+	if (rc < 0)
+		store_rollback(s);
 	pending_clear(&p);
-	return -1;
+	buf_free(&path);
+	return rc;
 }
 
 /* Slack-compatible text: what a responder needs on one screen. */
@@ -420,18 +443,13 @@ int
 deliver_all(struct store *s, const struct conf *c, int64_t now, struct deliver_stats *st)
 {
 	struct push_ctx x = { .s = s, .c = c, .now = now, .st = st };
-	struct buf path = {0};
 	int rc = 0;
 
 	memset(st, 0, sizeof *st);
-	buf_printf(&path, "%s/mentions.jsonl", c->out_dir);
-	if (export_mentions(s, path.data, &st->mentions) < 0)
+	if (export_records(s, c, &mentions_file, now, &st->mentions) < 0)
 		rc = -1;
-	buf_reset(&path);
-	buf_printf(&path, "%s/alerts.jsonl", c->out_dir);
-	if (export_alerts(s, path.data, now, &st->alerts) < 0)
+	if (export_records(s, c, &alerts_file, now, &st->alerts) < 0)
 		rc = -1;
-	buf_free(&path);
 	if (c->alert.webhook) {
 		x.channel = "webhook";
 		push_channel(&x);

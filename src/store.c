@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "buf.h"
 #include "log.h"
 #include "util.h"
 
@@ -137,6 +139,20 @@ store_open(const char *dir, char *err, size_t errlen)
 		return NULL;
 	}
 	return s;
+}
+
+struct store *
+store_open_existing(const char *dir, char *err, size_t errlen)
+{
+	struct buf path = {0};
+	struct stat sb;
+	int exists;
+
+	buf_printf(&path, "%s/earshot.db", dir);
+	exists = path.data && stat(path.data, &sb) == 0;
+	buf_free(&path);
+	errf(err, errlen, "%s", "");
+	return exists ? store_open(dir, err, errlen) : NULL;
 }
 
 void

@@ -40,6 +40,10 @@ struct alert {
 /* Opens (creating, migrating) dir/earshot.db. Returns NULL with a reason in
  * err. The caller closes it with store_close. */
 struct store *store_open(const char *dir, char *err, size_t errlen);
+/* Opens dir/earshot.db only if it exists (readers such as `earshot check`
+ * must not create state). NULL with err "" when there is none yet, NULL
+ * with a reason in err on error. */
+struct store *store_open_existing(const char *dir, char *err, size_t errlen);
 void store_close(struct store *s);
 /* Last SQLite error message of this connection. */
 const char *store_error(struct store *s);

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -231,6 +232,14 @@ test_versions(void)
 	CHECK(strstr(err, "newer earshot") != NULL);
 	CHECK(strstr(err, path) != NULL);
 	store_close(s);
+
+	/* Readers never create a database where none is. */
+	snprintf(path, sizeof path, "%s/empty", dir);
+	mkdir(path, 0755);
+	CHECK(store_open_existing(path, err, sizeof err) == NULL);
+	CHECK_STR(err, "");
+	snprintf(path, sizeof path, "%s/empty/earshot.db", dir);
+	CHECK(access(path, F_OK) != 0);
 
 	log_to(lf);
 	CHECK(store_open("/nonexistent/dir", err, sizeof err) == NULL);
