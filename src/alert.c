@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "buf.h"
 #include "record.h"
 #include "util.h"
@@ -53,4 +55,40 @@ alert_clear(struct alert *a)
 	free(a->reason);
 	free(a->json);
 	memset(a, 0, sizeof *a);
+}
+
+static const char *
+field(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+int
+alert_text(const char *json, const char *indent, struct buf *out)
+{
+	json_t *a = json_loads(json, 0, NULL), *m = json_object_get(a, "mention");
+	const char *title = field(m, "title"), *author = field(m, "author");
+	const char *feed = field(m, "feed"), *published = field(m, "published");
+	const char *snippet = field(m, "snippet"), *link = field(m, "link");
+
+	if (!a || !field(a, "brand")) {
+		json_decref(a);
+		return -1;
+	}
+	buf_printf(out, "[%s] %s: %s\n", field(a, "severity") ? field(a, "severity") : "?",
+	    field(a, "brand"), field(a, "reason") ? field(a, "reason") : "");
+	buf_printf(out, "%s%s", indent, title ? title : "(untitled)");
+	if (author)
+		buf_printf(out, " by %s", author);
+	if (feed)
+		buf_printf(out, " on %s", feed);
+	if (published)
+		buf_printf(out, ", %s", published);
+	buf_putc(out, '\n');
+	if (snippet)
+		buf_printf(out, "%s> %s\n", indent, snippet);
+	if (link)
+		buf_printf(out, "%s%s\n", indent, link);
+	json_decref(a);
+	return 0;
 }

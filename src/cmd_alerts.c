@@ -1,8 +1,9 @@
-#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "alert.h"
+#include "buf.h"
 #include "cli.h"
 #include "cmd.h"
 #include "log.h"
@@ -26,33 +27,13 @@ static int
 print_alert(const char *json, void *ctx)
 {
 	int as_json = *(int *)ctx;
-	json_t *a, *m;
-	const char *title, *link, *author, *feed, *created, *snippet;
+	struct buf b = {0};
 
-	if (as_json) {
+	if (as_json)
 		puts(json);
-		return 0;
-	}
-	if (!(a = json_loads(json, 0, NULL)))
-		return 0;
-	m = json_object_get(a, "mention");
-	created = json_string_value(json_object_get(a, "created"));
-	title = json_string_value(json_object_get(m, "title"));
-	link = json_string_value(json_object_get(m, "link"));
-	author = json_string_value(json_object_get(m, "author"));
-	feed = json_string_value(json_object_get(m, "feed"));
-	snippet = json_string_value(json_object_get(m, "snippet"));
-	printf("%s  %-6s  %s  %s\n", created ? created : "?",
-	    json_string_value(json_object_get(a, "severity")),
-	    json_string_value(json_object_get(a, "brand")),
-	    json_string_value(json_object_get(a, "reason")));
-	printf("    %s%s%s  [%s]\n", title ? title : "(untitled)", author ? " by " : "",
-	    author ? author : "", feed ? feed : "?");
-	if (snippet)
-		printf("    \"%s\"\n", snippet);
-	if (link)
-		printf("    %s\n", link);
-	json_decref(a);
+	else if (alert_text(json, "    ", &b) == 0)
+		printf("%s\n", b.data);
+	buf_free(&b);
 	return 0;
 }
 

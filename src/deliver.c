@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "buf.h"
 #include "log.h"
 #include "util.h"
@@ -233,42 +234,24 @@ export_records(struct store *s, const struct conf *c, const struct export *ex,
 	return rc;
 }
 
-/* Slack-compatible text: what a responder needs on one screen. */
+/* Slack-compatible message: the alert as text, what a responder needs on
+ * one screen. Returns a malloc'd JSON body, or NULL. */
 static char *
 slack_text(const char *alert_json)
 {
-	json_t *a = json_loads(alert_json, 0, NULL), *m, *o;
 	struct buf b = {0};
-	const char *title, *link, *snippet, *author, *feed;
+	json_t *o;
+	char *s;
 
-	if (!a)
+	if (alert_text(alert_json, "", &b) < 0) {
+		buf_free(&b);
 		return NULL;
-	m = json_object_get(a, "mention");
-	title = json_string_value(json_object_get(m, "title"));
-	link = json_string_value(json_object_get(m, "link"));
-	snippet = json_string_value(json_object_get(m, "snippet"));
-	author = json_string_value(json_object_get(m, "author"));
-	feed = json_string_value(json_object_get(m, "feed"));
-	buf_printf(&b, "[%s] %s: %s\n", json_string_value(json_object_get(a, "severity")),
-	    json_string_value(json_object_get(a, "brand")),
-	    json_string_value(json_object_get(a, "reason")));
-	buf_printf(&b, "%s%s%s%s%s\n", title ? title : "(untitled)",
-	    author ? " by " : "", author ? author : "", feed ? " on " : "", feed ? feed : "");
-	if (snippet)
-		buf_printf(&b, "> %s\n", snippet);
-	if (link)
-		buf_printf(&b, "%s\n", link);
-	o = json_pack("{s:s}", "text", b.data ? b.data : "");
-	buf_free(&b);
-	json_decref(a);
-	if (!o)
-		return NULL;
-	{
-		char *s = json_dumps(o, JSON_COMPACT);
-
-		json_decref(o);
-		return s;
 	}
+	o = json_pack("{s:s}", "text", b.data);
+	buf_free(&b);
+	s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	return s;
 }
 
 static size_t

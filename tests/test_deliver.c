@@ -89,6 +89,20 @@ test_alert_rule(void)
 	/* The same mention always yields the same alert id. */
 	CHECK_INT(alert_for_negative(&bad, -0.5, &b), 1);
 	CHECK_STR(a.id, b.id);
+	{
+		struct buf t = {0};
+
+		CHECK_INT(alert_text(a.json, "  ", &t), 0);
+		CHECK_STR(t.data, "[high] Acme: negative (-0.80): 'on hold' -1.5; about "
+		    "support,speed\n"
+		    "  WORST. SUPPORT. EVER!! by kate on reviews, 2025-11-21T07:02:11Z\n"
+		    "  > Acme support kept me on hold for an hour.\n"
+		    "  https://apps.example/r/1\n");
+		buf_reset(&t);
+		CHECK_INT(alert_text("{\"id\":1}", "", &t), -1);
+		CHECK_INT(alert_text("not json", "", &t), -1);
+		buf_free(&t);
+	}
 	alert_clear(&a);
 	alert_clear(&b);
 	/* At the threshold exactly still alerts. */
