@@ -9,7 +9,7 @@ FUZZ_DIR      = $(BUILD)/fuzz
 FUZZ_LIB      = src/parse.c src/parse_xml.c src/text.c src/item.c src/util.c \
                 src/buf.c src/log.c
 FUZZ_SRC_parse = $(FUZZ_LIB)
-FUZZ_SRC_conf  = src/conf.c $(FUZZ_LIB)
+FUZZ_SRC_conf  = src/conf.c src/conf_read.c src/conf_value.c $(FUZZ_LIB)
 FUZZ_SEED_parse = tests/data/parse/*
 FUZZ_SEED_conf  = feeds/sample/*.conf feeds/sample/*.feed
 

@@ -1,0 +1,177 @@
+/* Converting configuration values: paths relative to the file, file://
+ * URLs, ${VAR} references, numbers and sizes, and the spelling distance
+ * behind "did you mean". */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "conf_int.h"
+#include "util.h"
+
+char *
+conf_dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+char *
+conf_join_path(const char *dir, const char *p)
+{
+	struct buf b = {0};
+
+	if (p[0] == '/' || !strcmp(dir, "."))
+		return xstrdup(p);
+	buf_printf(&b, "%s/%s", dir, p);
+	return buf_detach(&b);
+}
+
+/* Reads a secret named name from $CREDENTIALS_DIRECTORY (systemd's
+ * LoadCredential=), so units need no environment variables for secrets. */
+static char *
+read_credential(const char *name)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	char path[PATH_MAX], line[4096];
+	FILE *f;
+	char *s = NULL;
+
+	if (!dir || strchr(name, '/') ||
+	    snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path ||
+	    !(f = fopen(path, "r")))
+		return NULL;
+	if (fgets(line, sizeof line, f))
+		s = xstrdup(str_trim(line));
+	fclose(f);
+	return s;
+}
+
+char *
+conf_expand_vars(const char *v, char *err, size_t errlen)
+{
+	struct buf b = {0};
+	const char *p = v, *end;
+
+	while (*p) {
+		if (p[0] == '$' && p[1] == '{' && (end = strchr(p + 2, '}'))) {
+			char name[256];
+			size_t n = (size_t)(end - p - 2);
+			const char *val;
+			char *cred = NULL;
+
+			if (n == 0 || n >= sizeof name) {
+				errf(err, errlen, "bad variable reference in '%s'", v);
+				goto fail;
+			}
+			memcpy(name, p + 2, n);
+			name[n] = '\0';
+			if (!(val = getenv(name)) && !(val = cred = read_credential(name))) {
+				errf(err, errlen, "environment variable %s is not set "
+				    "(referenced as ${%s})", name, name);
+				goto fail;
+			}
+			buf_puts(&b, val);
+			free(cred);
+			p = end + 1;
+		} else {
+			buf_putc(&b, *p++);
+		}
+	}
+	return buf_detach(&b);
+fail:
+	buf_free(&b);
+	return NULL;
+}
+
+size_t
+conf_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, prev, tmp, d[64];
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		d[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = d[0];
+		d[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = d[j];
+			d[j] = a[i - 1] == b[j - 1] ? prev :
+			    1 + (prev < d[j] ? (prev < d[j - 1] ? prev : d[j - 1]) :
+			    (d[j] < d[j - 1] ? d[j] : d[j - 1]));
+			prev = tmp;
+		}
+	}
+	return d[lb];
+}
+
+int
+conf_parse_number(const char *v, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(v, &end);
+	return errno || end == v || *end ? -1 : 0;
+}
+
+long long
+conf_parse_size(const char *v)
+{
+	char *end;
+	long long n;
+
+	if (!isdigit((unsigned char)*v))
+		return -1;
+	n = strtoll(v, &end, 10);
+	switch (toupper((unsigned char)*end)) {
+	case '\0': return n;
+	case 'K': n *= 1024; break;
+	case 'M': n *= 1024 * 1024; break;
+	case 'G': n *= 1024LL * 1024 * 1024; break;
+	default: return -1;
+	}
+	if (end[1] && !(toupper((unsigned char)end[1]) == 'B' && !end[2]) &&
+	    strcasecmp(end + 1, "iB"))
+		return -1;
+	return n;
+}
+
+int
+conf_has_url_scheme(const char *s)
+{
+	const char *p = s;
+
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	return p > s && isalpha((unsigned char)*s) && p[0] == ':' && p[1] == '/';
+}
+
+/* A file:// URL for a path relative to dir (the file's folder). */
+char *
+conf_file_url(const char *dir, const char *path)
+{
+	char *p = conf_join_path(dir, path), cwd[PATH_MAX];
+	struct buf b = {0};
+
+	if (p[0] == '/')
+		buf_printf(&b, "file://%s", p);
+	else if (getcwd(cwd, sizeof cwd))
+		buf_printf(&b, "file://%s/%s", cwd, p[0] == '.' && p[1] == '/' ? p + 2 : p);
+	else
+		buf_printf(&b, "file://%s", p);
+	free(p);
+	return buf_detach(&b);
+}
