@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "conf_int.h"
@@ -16,6 +17,8 @@
 
 #define MAX_INCLUDE_DEPTH 8
 #define MAX_LINE 8192
+#define MAX_FILES 1000            /* files one configuration may include */
+#define MAX_FILE_BYTES (4L << 20) /* bytes read from one file */
 
 enum sect { S_GLOBAL = 1, S_BRAND = 2, S_FEED = 4, S_ALERT = 8 };
 
@@ -341,13 +344,51 @@ skip:
 	x->obj = NULL;
 }
 
+/* 1 if the file sb describes is one this load has already read. */
+static int
+already_read(const struct conf *c, const struct stat *sb)
+{
+	struct stat have;
+	size_t i;
+
+	for (i = 0; i < c->files.n; i++)
+		if (stat(c->files.v[i], &have) == 0 && have.st_dev == sb->st_dev &&
+		    have.st_ino == sb->st_ino)
+			return 1;
+	return 0;
+}
+
+/* Reads one included file. Each file is read once per load, and only
+ * regular files: "include = *" in a folder holding the including file
+ * itself, or a device, must not recurse or read forever. What a glob
+ * matches of that kind is skipped quietly; a file named outright is an
+ * error. */
+static void
+include_one(struct ctx *x, const char *path, int from_glob, int *errs)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		if (!from_glob)
+			cerr(x, "cannot include '%s': not a regular file", path);
+	} else if (already_read(x->c, &sb)) {
+		if (!from_glob)
+			cerr(x, "'%s' is included twice (an include loop?)", path);
+	} else if (x->c->files.n >= MAX_FILES) {
+		cerr(x, "more than %d configuration files; not reading '%s'", MAX_FILES,
+		    path);
+	} else {
+		conf_read_file(x->c, path, x->depth + 1, errs);
+	}
+}
+
 static void
 do_include(struct ctx *x, const char *pattern)
 {
 	char *full = conf_join_path(x->dir, pattern);
+	int rc, errs = 0, is_glob = strpbrk(pattern, "*?[") != NULL;
 	glob_t g;
 	size_t i;
-	int rc, errs = 0;
 
 	if (x->depth >= MAX_INCLUDE_DEPTH) {
 		cerr(x, "includes nested more than %d deep (an include loop?)", MAX_INCLUDE_DEPTH);
@@ -356,13 +397,13 @@ do_include(struct ctx *x, const char *pattern)
 	}
 	rc = glob(full, 0, NULL, &g);
 	if (rc == GLOB_NOMATCH) {
-		if (!strpbrk(pattern, "*?["))
+		if (!is_glob)
 			cerr(x, "cannot include '%s': no such file", full);
 	} else if (rc != 0) {
 		cerr(x, "cannot include '%s'", full);
 	} else {
 		for (i = 0; i < g.gl_pathc; i++)
-			conf_read_file(x->c, g.gl_pathv[i], x->depth + 1, &errs);
+			include_one(x, g.gl_pathv[i], is_glob, &errs);
 		globfree(&g);
 	}
 	x->errors += (unsigned)errs;
@@ -444,6 +485,7 @@ conf_read_file(struct conf *c, const char *path, int depth, int *errors)
 {
 	struct ctx x = { .c = c, .sect = S_GLOBAL, .obj = c, .depth = depth };
 	char line[MAX_LINE];
+	long total = 0;
 	FILE *f;
 	size_t len;
 
@@ -459,11 +501,16 @@ conf_read_file(struct conf *c, const char *path, int depth, int *errors)
 	while (fgets(line, sizeof line, f)) {
 		x.line++;
 		len = strlen(line);
+		if ((total += (long)len) > MAX_FILE_BYTES) {
+			cerr(&x, "file larger than %ld MiB; the rest is not read",
+			    MAX_FILE_BYTES >> 20);
+			break;
+		}
 		if (len == sizeof line - 1 && line[len - 1] != '\n') {
 			int ch;
 
 			cerr(&x, "line longer than %d bytes", MAX_LINE - 2);
-			while ((ch = fgetc(f)) != EOF && ch != '\n')
+			while ((ch = fgetc(f)) != EOF && ch != '\n' && total++ <= MAX_FILE_BYTES)
 				;
 			continue;
 		}

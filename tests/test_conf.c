@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -143,9 +144,39 @@ test_errors(void)
 	CHECK_INT(load(&c, "e12.conf", "keep_days = 0\n"), -1);
 	CHECK(strstr(logbuf, "out of range") != NULL);
 
-	/* An include loop stops at the nesting limit instead of recursing forever. */
+	/* A file is read once: an include loop is an error, and a glob that
+	 * matches the including file (or a device) skips it quietly. */
 	CHECK_INT(load(&c, "loop.conf", "include = loop.conf\n"), -1);
-	CHECK(strstr(logbuf, "nested more than") != NULL);
+	CHECK(strstr(logbuf, "loop.conf' is included twice") != NULL);
+	{
+		char sub[512];
+
+		snprintf(sub, sizeof sub, "%s/glob", dir);
+		mkdir(sub, 0755);
+	}
+	write_file("glob/a.conf", "[brand A]\nmatch = a\ninclude = *.conf\n");
+	write_file("glob/b.conf", "[brand B]\nmatch = b\ninclude = *.conf\n");
+	CHECK_INT(load(&c, "glob/main.conf", "include = *.conf\ninclude = /dev/nul?\n"
+	    "include = /dev/null/x*\n"), 0);
+	CHECK_INT(c.nbrands, 2);
+	CHECK_INT(c.files.n, 3);
+	conf_free(&c);
+	CHECK_INT(load(&c, "dev.conf", "include = /dev/zero\n"), -1);
+	CHECK(strstr(logbuf, "cannot include '/dev/zero': not a regular file") != NULL);
+	/* Files nested deeper than the limit (a chain of distinct files) stop. */
+	{
+		char name[32], text[64];
+		int i;
+
+		for (i = 0; i < 10; i++) {
+			snprintf(name, sizeof name, "deep%d.conf", i);
+			snprintf(text, sizeof text, "include = deep%d.conf\n", i + 1);
+			write_file(name, text);
+		}
+		write_file("deep10.conf", "\n");
+		CHECK_INT(load(&c, "deep0.conf", "include = deep1.conf\n"), -1);
+		CHECK(strstr(logbuf, "nested more than 8 deep") != NULL);
+	}
 
 	/* Secrets never appear in messages, even in errors about their line. */
 	setenv("EARSHOT_TEST_TOKEN", "s3cret", 1);

@@ -21,7 +21,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!devnull) {
 		devnull = fopen("/dev/null", "w");
 		log_to(devnull);
-		snprintf(path, sizeof path, "/tmp/earshot-fuzz-conf-%ld.conf", (long)getpid());
+		/* A folder of its own, so "include = *" sees only this file. */
+		char dir[] = "/tmp/earshot-fuzz-conf-XXXXXX";
+
+		if (!mkdtemp(dir))
+			return 0;
+		snprintf(path, sizeof path, "%s/fuzz.conf", dir);
 	}
 	if (!(f = fopen(path, "w")))
 		return 0;
