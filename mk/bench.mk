@@ -20,7 +20,12 @@ BENCH_SCORE = $(BUILD)/bench/bench_score
 bench-score: $(BENCH_SCORE)
 	$(BENCH_SCORE)
 
-$(BENCH_SCORE): tests/bench_score.c src/sentiment.c src/lexicon.c src/sentiment.h src/lexicon.h
+SCORE_SRC = src/sentiment.c src/sentiment_explain.c src/token.c src/lexicon.c \
+	src/lexicon_load.c
+SCORE_HDR = src/sentiment.h src/sentiment_int.h src/token.h src/lexicon.h \
+	src/lexicon_int.h
+
+$(BENCH_SCORE): tests/bench_score.c $(SCORE_SRC) $(SCORE_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O2 $(LDFLAGS) -o $@ tests/bench_score.c \
-	    src/sentiment.c src/lexicon.c src/log.c src/util.c src/buf.c $(LDLIBS)
+	    $(SCORE_SRC) src/log.c src/util.c src/buf.c $(LDLIBS)

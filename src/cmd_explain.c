@@ -7,10 +7,10 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "cmd_lexicon.h"
 #include "lexicon.h"
 #include "sentiment.h"
 
-#define MAX_LEXICONS 64
 #define MAX_TEXT (1 << 20)
 
 static const char help[] =
@@ -33,8 +33,6 @@ static const char help[] =
     "  -h, --help           this help\n"
     "\nExit status: 0 all good; 2 usage error or a lexicon that does not load\n"
     "(the message names the file and line).\n";
-
-enum { OPT_LEXICON = 256 };
 
 /* The text to explain: the arguments joined by spaces, or stdin for "-". */
 static int
@@ -66,30 +64,16 @@ read_text(int argc, char **argv, struct buf *text)
 int
 cmd_explain(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "lexicon", required_argument, NULL, OPT_LEXICON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *paths[MAX_LEXICONS];
+	const char *paths[CMD_MAX_LEXICONS];
 	struct buf text = {0}, out = {0};
-	size_t npaths = 0;
+	size_t npaths;
 	struct lexicon *lx;
 	char err[512];
-	int rc = EXIT_USAGE, ch;
+	int rc = EXIT_USAGE, status;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (ch == 'h') {
-			fputs(help, stdout);
-			return EXIT_OK;
-		}
-		if (ch != OPT_LEXICON || npaths == MAX_LEXICONS) {
-			fputs(ch == OPT_LEXICON ? "earshot explain: too many --lexicon files\n" :
-			    help, stderr);
-			return EXIT_USAGE;
-		}
-		paths[npaths++] = optarg;
-	}
+	status = cmd_lexicon_options(argc, argv, "explain", help, paths, &npaths);
+	if (status >= 0)
+		return status;
 	if (optind == argc) {
 		fputs("earshot explain: no text given (try: earshot explain \"not bad at "
 		    "all\")\n", stderr);

@@ -6,10 +6,9 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_lexicon.h"
 #include "lexicon.h"
 #include "sentiment.h"
-
-#define MAX_LEXICONS 64
 
 static const char help[] =
     "usage: earshot score [--lexicon FILE]... [FILE]...\n\n"
@@ -31,8 +30,6 @@ static const char help[] =
     "  -h, --help           this help\n"
     "\nExit status: 0 all good; 2 usage error, an unreadable input file or a\n"
     "lexicon that does not load (the message names the file and line).\n";
-
-enum { OPT_LEXICON = 256 };
 
 static int
 score_stream(const struct lexicon *lx, FILE *in, const char *name)
@@ -63,29 +60,15 @@ score_stream(const struct lexicon *lx, FILE *in, const char *name)
 int
 cmd_score(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "lexicon", required_argument, NULL, OPT_LEXICON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *paths[MAX_LEXICONS];
-	size_t npaths = 0;
+	const char *paths[CMD_MAX_LEXICONS];
+	size_t npaths;
 	struct lexicon *lx;
 	char err[512];
-	int rc = EXIT_OK, i, ch;
+	int rc = EXIT_OK, i, status;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (ch == 'h') {
-			fputs(help, stdout);
-			return EXIT_OK;
-		}
-		if (ch != OPT_LEXICON || npaths == MAX_LEXICONS) {
-			fputs(ch == OPT_LEXICON ? "earshot score: too many --lexicon files\n" :
-			    help, stderr);
-			return EXIT_USAGE;
-		}
-		paths[npaths++] = optarg;
-	}
+	status = cmd_lexicon_options(argc, argv, "score", help, paths, &npaths);
+	if (status >= 0)
+		return status;
 	if (!(lx = lexicon_load_or_default(paths, npaths, err, sizeof err))) {
 		fprintf(stderr, "earshot score: %s\n", err);
 		return EXIT_USAGE;

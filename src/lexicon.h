@@ -17,6 +17,7 @@ struct lexicon;
  * the file and line in err. */
 struct lexicon *lexicon_load(const char *const *paths, size_t npaths,
     char *err, size_t errlen);
+/* Frees lx and its entries; NULL is ignored. */
 void lexicon_free(struct lexicon *lx);
 /* lexicon_load, or with no paths the lexicon_default_path(); for commands
  * with a --lexicon option. Returns NULL with the reason in err (also when

@@ -39,6 +39,7 @@ int sentiment_explain(const struct lexicon *lx, const struct sentiment_opts *o,
     const char *text, size_t len, struct buf *out);
 /* Name of aspect bit i ("billing", "support", ...) or NULL past the last. */
 const char *sentiment_aspect_name(const struct lexicon *lx, unsigned i);
+/* "positive", "negative" or "neutral" (a static string). */
 const char *sentiment_label_name(enum sentiment_label l);
 
 #endif
