@@ -7,7 +7,7 @@ FUZZ_CC      ?= clang
 FUZZERS      ?= parse conf
 FUZZ_DIR      = $(BUILD)/fuzz
 FUZZ_LIB      = src/parse.c src/parse_xml.c src/parse_xml_item.c src/xml_repair.c \
-                src/parse_jsonfeed.c src/text.c src/item.c src/util.c \
+                src/parse_jsonfeed.c src/text.c src/text_date.c src/item.c src/util.c \
                 src/buf.c src/log.c
 FUZZ_SRC_parse = $(FUZZ_LIB)
 FUZZ_SRC_conf  = src/conf.c $(FUZZ_LIB)
