@@ -6,7 +6,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZERS      ?= parse conf
 FUZZ_DIR      = $(BUILD)/fuzz
-FUZZ_LIB      = src/parse.c src/parse_xml.c src/text.c src/item.c src/util.c \
+FUZZ_LIB      = src/parse.c src/parse_xml.c src/parse_xml_item.c src/xml_repair.c \
+                src/parse_jsonfeed.c src/text.c src/text_date.c src/item.c src/util.c \
                 src/buf.c src/log.c
 FUZZ_SRC_parse = $(FUZZ_LIB)
 FUZZ_SRC_conf  = src/conf.c src/conf_read.c src/conf_value.c $(FUZZ_LIB)

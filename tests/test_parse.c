@@ -6,6 +6,7 @@
 
 #include "parse.h"
 #include "test.h"
+#include "test_linear.h"
 #include "util.h"
 
 #define DATA "tests/data/parse/"
@@ -618,23 +619,10 @@ big_run(char *s, size_t n)
 	return (double)(clock() - start) / CLOCKS_PER_SEC;
 }
 
-/* Time must grow linearly: 8 times the input, well under 64 times the
- * time (absolute bounds would fail under valgrind). */
 static void
 test_big(void)
 {
-	size_t n = 10u << 20;
-	char *s = malloc(n + 200);
-	double small, big;
-
-	if (!s) {
-		CHECK(!"out of memory");
-		return;
-	}
-	small = big_run(s, n / 8);
-	big = big_run(s, n);
-	CHECK(big < 20 * small + 0.2);
-	free(s);
+	check_linear(big_run, 10u << 20, 200);
 }
 
 /* An entry whose content is n bytes of unit, of the given Atom type. */

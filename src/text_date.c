@@ -1,0 +1,115 @@
+/* Feed dates (text_parse_date in text.h): W3C-DTF / RFC 3339, what Atom and
+ * Dublin Core use, read here; RFC 822 and the rest left to curl_getdate. */
+#include "text.h"
+
+#include <curl/curl.h>
+#include <time.h>
+
+#include "util.h"
+
+/* Reads exactly w digits at *p into *v; 0 or -1. */
+static int
+digits(const char **p, int w, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < w; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return -1;
+		*v = *v * 10 + ((*p)[i] - '0');
+	}
+	*p += w;
+	return 0;
+}
+
+/* The time part of an ISO 8601 date: "hh:mm[:ss[.frac]]". */
+static int
+iso_time(const char **p, struct tm *tm)
+{
+	if (digits(p, 2, &tm->tm_hour) < 0 || *(*p)++ != ':' ||
+	    digits(p, 2, &tm->tm_min) < 0)
+		return -1;
+	if (**p == ':') {
+		(*p)++;
+		if (digits(p, 2, &tm->tm_sec) < 0)
+			return -1;
+		if (**p == '.' || **p == ',')
+			for ((*p)++; **p >= '0' && **p <= '9'; (*p)++)
+				;
+	}
+	return tm->tm_hour > 24 || tm->tm_min > 59 || tm->tm_sec > 60 ? -1 : 0;
+}
+
+/* "Z", "+hh:mm", "+hhmm", "+hh" or nothing (taken as UTC): seconds east. */
+static int
+iso_offset(const char **p, long *off)
+{
+	int sign, h, m = 0;
+
+	*off = 0;
+	if (**p == 'Z' || **p == 'z') {
+		(*p)++;
+		return 0;
+	}
+	if (**p != '+' && **p != '-')
+		return 0;
+	sign = *(*p)++ == '-' ? -1 : 1;
+	if (digits(p, 2, &h) < 0)
+		return -1;
+	if (**p == ':')
+		(*p)++;
+	if (**p >= '0' && **p <= '9' && digits(p, 2, &m) < 0)
+		return -1;
+	if (h > 23 || m > 59)
+		return -1;
+	*off = sign * (h * 3600L + m * 60L);
+	return 0;
+}
+
+/* W3C-DTF / RFC 3339: "YYYY[-MM[-DD[(T| )hh:mm[:ss[.f]][offset]]]]". */
+static int
+iso_date(const char *p, int64_t *t)
+{
+	struct tm tm = {0};
+	int y, mon = 1, d = 1;
+	long off = 0;
+
+	if (digits(&p, 4, &y) < 0)
+		return -1;
+	if (*p == '-') {
+		p++;
+		if (digits(&p, 2, &mon) < 0)
+			return -1;
+		if (*p == '-' && (p++, digits(&p, 2, &d) < 0))
+			return -1;
+	}
+	if ((*p == 'T' || *p == 't' || (*p == ' ' && p[1] >= '0' && p[1] <= '9')) &&
+	    (p++, iso_time(&p, &tm) < 0 || iso_offset(&p, &off) < 0))
+		return -1;
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	if (*p || mon < 1 || mon > 12 || d < 1 || d > 31)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = d;
+	*t = time_from_utc(&tm) - off;
+	return 0;
+}
+
+int
+text_parse_date(const char *s, int64_t *t)
+{
+	time_t c;
+
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	if (iso_date(s, t) == 0)
+		return 0;
+	/* curl_getdate reads RFC 822, 850 and asctime forms with zone names. */
+	if (!*s || (c = curl_getdate(s, NULL)) == -1)
+		return -1;
+	*t = (int64_t)c;
+	return 0;
+}

@@ -1,0 +1,28 @@
+/* The XML feed's pre-parse repair: a copy of the document that libxml2 can
+ * read whole. Private to the parse stage: parse_xml.c is its only caller. */
+#ifndef EARSHOT_XML_REPAIR_H
+#define EARSHOT_XML_REPAIR_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/* The document after xml_repair and how libxml2 should decode it. */
+struct xml_fixed {
+	struct buf out;
+	const char *encoding;  /* override, or NULL for the declared one */
+	int ignore_decl;       /* the declared encoding is wrong or unknown */
+	int utf8;              /* replace invalid UTF-8 and non-characters */
+	int keep_esc;          /* ISO-2022: ESC is part of the encoding */
+	unsigned count;        /* repairs made */
+	int oom;
+};
+
+/* Copies s[0..n) into f->out converted to UTF-8 if it was UTF-16/32, past a
+ * BOM and leading space, without its DOCTYPE, with bare '&' and '<', named
+ * entities, control characters and bad bytes rewritten, and sets how to
+ * decode it. Returns 0, or -1 when out of memory; either way the caller
+ * buf_free's f->out. */
+int xml_repair(struct xml_fixed *f, const char *s, size_t n);
+
+#endif
