@@ -88,6 +88,9 @@ help:
 	@echo "make asan       run all tests under AddressSanitizer + UBSan"
 	@echo "make valgrind   run the unit tests under valgrind"
 	@echo "make install    install under PREFIX (default /usr/local), honours DESTDIR"
+	@echo "make bench-match, bench-score   throughput of matching and scoring"
+	@echo "make eval       sentiment accuracy on ../shared/data/sentiment (SHARED=DIR)"
+	@echo "make fuzz       run the fuzzers (FUZZ_SECONDS=60 each)"
 
 # Further targets (bench, eval, fuzz, conformance) live in mk/*.mk.
 -include mk/*.mk
