@@ -86,7 +86,7 @@ help:
 	@echo "make run        install dependencies, build, run on the offline sample"
 	@echo "make test       run all tests (WERROR=1 for warnings as errors)"
 	@echo "make asan       run all tests under AddressSanitizer + UBSan"
-	@echo "make valgrind   run the unit tests under valgrind"
+	@echo "make valgrind   run all tests under valgrind memcheck"
 	@echo "make install    install under PREFIX (default /usr/local), honours DESTDIR"
 	@echo "make bench-match, bench-score   throughput of matching and scoring"
 	@echo "make eval       sentiment accuracy on ../shared/data/sentiment (SHARED=DIR)"
