@@ -29,7 +29,21 @@ Routes:
                    Last-Modified, a 23-digit Retry-After; body "a\\0b\\xff"
                    (4 bytes)
   /bad-header      200 with a header line that has no colon
+
+Webhook receiver (for earshot's alert delivery tests):
+  POST /hook/...   answers as the current mode says; when it answers 200 the
+                   request body is appended, as one line, to the --record
+                   FILE (each line is a complete body: a test may read the
+                   file at any time)
+  /mode/ok         POSTs answer 200 (the default)
+  /mode/500        POSTs answer 500 and are not recorded
+  /mode/slow/N     POSTs wait N seconds (a decimal), then answer 200
+A receiver that is down is this server stopped; `--port N` lets a test start
+it again on the port it had.
+
+Usage: httpd.py [--port N] [--record FILE]
 """
+import argparse
 import gzip
 import http.server
 import os
@@ -41,6 +55,10 @@ LAST_MODIFIED = "Wed, 01 May 2024 09:30:00 GMT"
 RETRY_DATE = "Thu, 01 Jan 2099 00:00:00 GMT"
 RSS = (b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</title>'
        b'<item><title>Acme</title><guid>1</guid></item></channel></rss>\n')
+
+
+# The webhook receiver's state, shared by the handler threads.
+HOOK = {"mode": "ok", "delay": 0.0, "record": None, "lock": threading.Lock()}
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -123,8 +141,35 @@ class Handler(http.server.BaseHTTPRequestHandler):
                          b"Content-Length: 2\r\n\r\nok")
         self.close_connection = True
 
+    def set_mode(self, p):
+        parts = p.split("/")[2:]
+        if parts == ["ok"] or parts == ["500"]:
+            HOOK["mode"], HOOK["delay"] = parts[0], 0.0
+        elif len(parts) == 2 and parts[0] == "slow":
+            HOOK["mode"], HOOK["delay"] = "ok", float(parts[1])
+        else:
+            return self.reply(404, b"no such mode\n")
+        self.reply(200, b"mode %s\n" % "/".join(parts).encode())
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        try:
+            if not self.path.startswith("/hook/"):
+                return self.reply(404, b"no such route\n")
+            if HOOK["mode"] == "500":
+                return self.reply(500, b"receiver error\n")
+            time.sleep(HOOK["delay"])
+            if HOOK["record"]:
+                with HOOK["lock"], open(HOOK["record"], "ab") as f:
+                    f.write(body.replace(b"\n", b" ") + b"\n")
+            self.reply(200, b"ok\n")
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
     def do_GET(self):
         p = self.path.split("?", 1)[0]
+        if p.startswith("/mode/"):
+            return self.set_mode(p)
         simple = {"/ok": self.route_ok, "/gzip": self.route_gzip,
                   "/bomb": self.route_bomb, "/big": self.route_big,
                   "/slow": self.route_slow, "/hang": self.route_hang,
@@ -161,7 +206,12 @@ class Server(http.server.ThreadingHTTPServer):
 
 
 def main():
-    srv = Server(("127.0.0.1", 0), Handler)
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--record")
+    args = ap.parse_args()
+    HOOK["record"] = args.record
+    srv = Server(("127.0.0.1", args.port), Handler)
     print(srv.server_address[1], flush=True)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     try:
