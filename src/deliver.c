@@ -1,6 +1,5 @@
 #include "deliver.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -9,15 +8,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <jansson.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "alert.h"
 #include "buf.h"
+#include "deliver_int.h"
 #include "log.h"
 #include "util.h"
-#include "version.h"
 
 extern char **environ;
 
@@ -234,75 +231,6 @@ export_records(struct store *s, const struct conf *c, const struct export *ex,
 	return rc;
 }
 
-/* Slack-compatible message: the alert as text, what a responder needs on
- * one screen. Returns a malloc'd JSON body, or NULL. */
-static char *
-slack_text(const char *alert_json)
-{
-	struct buf b = {0};
-	json_t *o;
-	char *s;
-
-	if (alert_text(alert_json, "", &b) < 0) {
-		buf_free(&b);
-		return NULL;
-	}
-	o = json_pack("{s:s}", "text", b.data);
-	buf_free(&b);
-	s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
-	return s;
-}
-
-static size_t
-discard(char *p, size_t sz, size_t n, void *ctx)
-{
-	(void)p;
-	(void)ctx;
-	return sz * n;
-}
-
-/* POSTs body to the webhook. The URL is a secret: errors never name it. */
-static int
-post_webhook(const char *url, const char *body, char *err, size_t errlen)
-{
-	CURL *h = curl_easy_init();
-	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
-	char ebuf[CURL_ERROR_SIZE] = "";
-	long status = 0;
-	CURLcode rc;
-
-	if (!h) {
-		curl_slist_free_all(hdr);
-		errf(err, errlen, "out of memory");
-		return -1;
-	}
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "earshot/" EARSHOT_VERSION);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
-	rc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(h);
-	curl_slist_free_all(hdr);
-	if (rc != CURLE_OK) {
-		/* curl's buffer may quote the URL; use the generic message. */
-		errf(err, errlen, "webhook: %s", curl_easy_strerror(rc));
-		return -1;
-	}
-	if (status < 200 || status > 299) {
-		errf(err, errlen, "webhook: HTTP %ld", status);
-		return -1;
-	}
-	return 0;
-}
-
 /* Runs argv with body on its stdin (execve, no shell); 0 if it exits 0
  * within COMMAND_TIMEOUT seconds. */
 static int
@@ -358,6 +286,13 @@ run_command(const struct strlist *argv, const char *body, char *err, size_t errl
 	return -1;
 }
 
+/* What push_channel knows of each alert it tries, beside its id and line. */
+struct outgoing {
+	unsigned attempts;
+	char *brand;
+	int held;             /* over the webhook's hourly limit */
+};
+
 struct push_ctx {
 	struct store *s;
 	const struct conf *c;
@@ -366,7 +301,7 @@ struct push_ctx {
 	struct deliver_stats *st;
 	struct pending ids;    /* alerts to try, collected first so no
 				* statement is open while we write */
-	unsigned *attempts;
+	struct outgoing *out;
 };
 
 static int
@@ -374,52 +309,116 @@ collect_push(const char *id, const char *brand, const char *json, unsigned attem
     void *ctx)
 {
 	struct push_ctx *x = ctx;
-	unsigned *a = realloc(x->attempts, (x->ids.n + 1) * sizeof *a);
+	struct outgoing *o = realloc(x->out, (x->ids.n + 1) * sizeof *o);
 
-	(void)brand;
-	if (!a)
+	if (!o)
 		return 1;
-	x->attempts = a;
-	a[x->ids.n] = attempts;
-	return pending_add(&x->ids, id, json) < 0;
+	x->out = o;
+	o[x->ids.n].attempts = attempts;
+	o[x->ids.n].held = 0;
+	if (!(o[x->ids.n].brand = xstrdup(brand ? brand : "")))
+		return 1;
+	if (pending_add(&x->ids, id, json) < 0) {
+		free(o[x->ids.n].brand);
+		return 1;
+	}
+	return 0;
+}
+
+/* Records the outcome of trying alert i: delivered, or failed and retried
+ * later, 1, 2, 4 ... minutes on, at most an hour apart. */
+static void
+settle(struct push_ctx *x, size_t i, int rc, const char *err)
+{
+	unsigned a = x->out[i].attempts < 6 ? x->out[i].attempts : 6;
+
+	if (rc == 0) {
+		store_mark_delivered(x->s, x->ids.ids[i], x->channel, x->now);
+		x->st->sent++;
+		return;
+	}
+	store_mark_failed(x->s, x->ids.ids[i], x->channel, x->now + (60LL << a), err);
+	log_warn("alert %s not delivered (%s); will retry", x->ids.ids[i], err);
+	x->st->failed++;
+}
+
+/* 1 if brand has had max_per_hour alerts on the webhook in the last hour
+ * (counted afresh each time, as this run's deliveries count too). */
+static int
+over_limit(struct push_ctx *x, const char *brand)
+{
+	long n = store_count_sent(x->s, "webhook", brand, x->now - 3600);
+
+	return n >= 0 && n >= x->c->alert.max_per_hour;
+}
+
+static int
+is_negative(const char *json)
+{
+	/* Records start {"id":"<16 hex>", then the kind (record_alert). */
+	return strlen(json) > 24 && !strncmp(json + 24, ",\"kind\":\"negative\"", 18);
+}
+
+/* Sends one summary for the alerts of brand held back from i on, and marks
+ * them throttled (or, if the summary fails, failed: they are summarised
+ * again on the retry). */
+static void
+summarise(struct push_ctx *x, size_t first)
+{
+	const char *brand = x->out[first].brand;
+	size_t i, n = 0, neg = 0;
+	char err[256];
+	int rc;
+
+	for (i = first; i < x->ids.n; i++)
+		if (x->out[i].held && !strcmp(x->out[i].brand, brand)) {
+			n++;
+			neg += (size_t)is_negative(x->ids.lines[i]);
+		}
+	rc = deliver_webhook_summary(&x->c->alert, brand,
+	    neg == n ? "negative mentions" : "alerts", n, err, sizeof err);
+	for (i = first; i < x->ids.n; i++) {
+		if (!x->out[i].held || strcmp(x->out[i].brand, brand))
+			continue;
+		x->out[i].held = 0;
+		if (rc == 0) {
+			store_mark_throttled(x->s, x->ids.ids[i], x->channel, x->now);
+			x->st->throttled++;
+		} else {
+			settle(x, i, rc, err);
+		}
+	}
+	if (rc == 0)
+		log_notice("%s: %zu alert(s) over max_per_hour (%ld) went to the webhook "
+		    "as one summary", brand, n, x->c->alert.max_per_hour);
 }
 
 static void
 push_channel(struct push_ctx *x)
 {
-	size_t i;
+	int webhook = !strcmp(x->channel, "webhook");
 	char err[256];
+	size_t i;
 
 	store_each_pending(x->s, x->channel, x->now, collect_push, x);
 	for (i = 0; i < x->ids.n; i++) {
-		int rc;
-
-		if (!strcmp(x->channel, "webhook")) {
-			char *body = x->c->alert.webhook_format &&
-			    !strcmp(x->c->alert.webhook_format, "json") ?
-			    xstrdup(x->ids.lines[i]) : slack_text(x->ids.lines[i]);
-
-			rc = body ? post_webhook(x->c->alert.webhook, body, err, sizeof err) : -1;
-			free(body);
-		} else {
-			rc = run_command(&x->c->alert.command, x->ids.lines[i], err, sizeof err);
-		}
-		if (rc == 0) {
-			store_mark_delivered(x->s, x->ids.ids[i], x->channel, x->now);
-			x->st->sent++;
-		} else {
-			/* Retry later: 1, 2, 4 ... minutes, at most an hour apart. */
-			unsigned a = x->attempts[i] < 6 ? x->attempts[i] : 6;
-			int64_t next = x->now + (60LL << a);
-
-			store_mark_failed(x->s, x->ids.ids[i], x->channel, next, err);
-			log_warn("alert %s not delivered (%s); will retry", x->ids.ids[i], err);
-			x->st->failed++;
-		}
+		if (webhook && over_limit(x, x->out[i].brand))
+			x->out[i].held = 1;
+		else if (webhook)
+			settle(x, i, deliver_webhook_alert(&x->c->alert, x->ids.lines[i],
+			    err, sizeof err), err);
+		else
+			settle(x, i, run_command(&x->c->alert.command, x->ids.lines[i],
+			    err, sizeof err), err);
 	}
+	for (i = 0; i < x->ids.n; i++)
+		if (x->out[i].held)
+			summarise(x, i);
+	for (i = 0; i < x->ids.n; i++)
+		free(x->out[i].brand);
+	free(x->out);
+	x->out = NULL;
 	pending_clear(&x->ids);
-	free(x->attempts);
-	x->attempts = NULL;
 }
 
 int

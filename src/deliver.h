@@ -13,12 +13,15 @@ struct deliver_stats {
 	unsigned alerts;     /* lines appended to alerts.jsonl */
 	unsigned sent;       /* webhook / command deliveries that succeeded */
 	unsigned failed;     /* deliveries that failed and wait in the outbox */
+	unsigned throttled;  /* alerts over max_per_hour, sent as one summary */
 };
 
 /* Appends every unexported mention to OUT/mentions.jsonl and every pending
  * alert to OUT/alerts.jsonl exactly once (fsync'd before being marked, and
  * a crash in between is detected from the file's tail), then tries the
- * webhook and command channels; failures stay queued with backoff. Returns
+ * webhook and command channels; failures stay queued with backoff. At
+ * most max_per_hour alerts per brand go to the webhook in any hour; the
+ * rest of a run's go out as one summary per brand and are marked. Returns
  * 0, or -1 if the files could not be written. */
 int deliver_all(struct store *s, const struct conf *c, int64_t now,
     struct deliver_stats *st);

@@ -47,6 +47,9 @@ static const char *const migrations[] = {
 	"  next_try INTEGER NOT NULL DEFAULT 0, delivered INTEGER, last_error TEXT,"
 	"  PRIMARY KEY (alert, channel));"
 	"CREATE INDEX outbox_pending ON outbox(channel, next_try) WHERE delivered IS NULL;",
+	/* 2: alerts held back by the webhook's hourly limit are marked
+	 * delivered (they went out in a summary) but do not count as sent. */
+	"ALTER TABLE outbox ADD COLUMN throttled INTEGER NOT NULL DEFAULT 0;",
 };
 
 const char *
@@ -439,6 +442,42 @@ store_mark_delivered(struct store *s, const char *alert_id, const char *channel,
 	bind_text(st, 2, alert_id);
 	bind_text(st, 3, channel);
 	return done(s, st);
+}
+
+int
+store_mark_throttled(struct store *s, const char *alert_id, const char *channel,
+    int64_t now)
+{
+	sqlite3_stmt *st = prep(s, "UPDATE outbox SET delivered = ?, throttled = 1,"
+	    " attempts = attempts + 1, last_error = NULL WHERE alert = ? AND channel = ?");
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	bind_text(st, 2, alert_id);
+	bind_text(st, 3, channel);
+	return done(s, st);
+}
+
+long
+store_count_sent(struct store *s, const char *channel, const char *brand, int64_t since)
+{
+	sqlite3_stmt *st = prep(s, "SELECT count(*) FROM outbox o JOIN alerts a"
+	    " ON a.id = o.alert WHERE o.channel = ? AND a.brand = ? AND o.throttled = 0"
+	    " AND o.delivered >= ?");
+	long n = -1;
+
+	if (!st)
+		return -1;
+	bind_text(st, 1, channel);
+	bind_text(st, 2, brand);
+	sqlite3_bind_int64(st, 3, since);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	else
+		log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return n;
 }
 
 int

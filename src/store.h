@@ -87,6 +87,15 @@ int store_mark_delivered(struct store *s, const char *alert_id,
     const char *channel, int64_t now);
 int store_mark_failed(struct store *s, const char *alert_id,
     const char *channel, int64_t next_try, const char *error);
+/* Marks an alert held back by channel's rate limit (its count went out in
+ * a summary): delivered, never retried, not counted by store_count_sent.
+ * 0 or -1. */
+int store_mark_throttled(struct store *s, const char *alert_id,
+    const char *channel, int64_t now);
+/* How many of brand's alerts channel delivered (not throttled) since
+ * `since`; -1 on error. */
+long store_count_sent(struct store *s, const char *channel, const char *brand,
+    int64_t since);
 
 /* Per-brand counts of labels among mentions published in [from, to). */
 struct brand_counts {

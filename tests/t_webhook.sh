@@ -99,6 +99,48 @@ for l in open(sys.argv[1]):
 [ "$(cat "$T/slack")" = True ] && ok || bad "Slack bodies are not {\"text\": \"[severity] brand: reason...\"}"
 [ "$(received)" -eq 5 ] && ok || bad "Slack format: $(received) messages, want 5"
 
+# A storm: 40 angry posts at once, max_per_hour = 3. Three alerts go out,
+# then one summary for the other 37; the next run within the hour sends only
+# a summary of its new ones. Every alert is still in alerts.jsonl.
+: >"$T/received"; mkdir -p "$T/storm"
+python3 "$TOP/tests/lib/genfeed.py" "$T/storm/a.rss" 40 --negative-every 1 >/dev/null
+cat >"$T/storm.conf" <<CONF
+lexicon = $TOP/lexicon/en.tsv
+[brand Acme]
+match = \bacme\b
+[feed storm]
+url = $T/storm/a.rss
+[alert]
+webhook = \${EARSHOT_TEST_HOOK}
+max_per_hour = 3
+CONF
+storm() { "$EARSHOT" run -c "$T/storm.conf" --state-dir "$T/s" --out-dir "$T/s/o" "$@"; }
+check_status 0 "a storm of 40 negative mentions" storm
+cat "$T/err" >>"$T/logs"
+[ "$(received)" -eq 4 ] && ok || bad "storm: $(received) webhook messages, want 3 alerts and 1 summary"
+python3 -c 'import json,sys
+for l in open(sys.argv[1]): print(json.loads(l)["text"].split("\n")[0])' "$T/received" >"$T/texts"
+[ "$(grep -cE '^\[[a-z]+\] Acme: negative' "$T/texts")" -eq 3 ] && ok || bad "storm: not 3 alerts first"
+check_grep "the rest are one summary" \
+	'^and 37 more negative mentions of Acme in the last hour: earshot alerts --brand Acme$' "$T/texts"
+check_grep "the summary is logged" '37 alert\(s\) over max_per_hour \(3\)' "$T/err"
+[ "$(wc -l <"$T/s/o/alerts.jsonl")" -eq 40 ] && ok || bad "alerts.jsonl must hold all 40"
+[ "$(sqlite3 "$T/s/earshot.db" "SELECT count(*) FROM outbox WHERE delivered IS NULL")" -eq 0 ] \
+	&& ok || bad "throttled alerts are left pending"
+[ "$(sqlite3 "$T/s/earshot.db" "SELECT sum(throttled) FROM outbox")" -eq 37 ] && ok || bad "37 marked throttled"
+check_status 0 "nothing new: nothing sent" storm --all
+[ "$(received)" -eq 4 ] && ok || bad "a run without new alerts sent $(($(received) - 4)) messages"
+python3 "$TOP/tests/lib/genfeed.py" "$T/storm/a.rss" 5 --first 40 --negative-every 1 >/dev/null
+check_status 0 "five more within the hour" storm --all
+[ "$(received)" -eq 5 ] && ok || bad "five more: want one more message (a summary), got $(($(received) - 4))"
+check_grep "a summary of the five" '"text":"and 5 more negative mentions of Acme' "$T/received"
+# The hour passes: the limit starts again.
+sqlite3 "$T/s/earshot.db" "UPDATE outbox SET delivered = delivered - 3601"
+python3 "$TOP/tests/lib/genfeed.py" "$T/storm/a.rss" 2 --first 45 --negative-every 1 >/dev/null
+check_status 0 "two more an hour later" storm --all
+[ "$(received)" -eq 7 ] && ok || bad "an hour later both alerts go out, got $(($(received) - 5))"
+check_nogrep "an hour later nothing is summarised" '"text":"and 2 more' "$T/received"
+
 # The URL is a secret: not in any message, output file or the database.
 if grep -rl "$SECRET" "$T/logs" "$T"/?/o "$T"/?/earshot.db* 2>/dev/null; then
 	bad "the webhook URL leaked into the files above"; else ok; fi
