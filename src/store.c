@@ -1,3 +1,6 @@
+/* The state database: opening and migrating it, feed state, seen items,
+ * mentions, counts and retention. Alerts and the outbox are in
+ * store_outbox.c. */
 #include "store.h"
 
 #include <sqlite3.h>
@@ -7,13 +10,9 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "store_int.h"
 #include "log.h"
 #include "util.h"
-
-struct store {
-	sqlite3 *db;
-	char *path;
-};
 
 /* Forward-only migrations: entry i takes the schema from version i to i+1
  * (PRAGMA user_version). Never edit a released entry; append a new one. */
@@ -181,8 +180,8 @@ store_rollback(struct store *s)
 /* Prepares sql; logs and returns NULL on error. The statement is finalised
  * by the caller. (Statements are not cached: a run prepares each a few
  * thousand times at most, which SQLite does in microseconds.) */
-static sqlite3_stmt *
-prep(struct store *s, const char *sql)
+sqlite3_stmt *
+store_prep(struct store *s, const char *sql)
 {
 	sqlite3_stmt *st;
 
@@ -193,8 +192,8 @@ prep(struct store *s, const char *sql)
 	return st;
 }
 
-static void
-bind_text(sqlite3_stmt *st, int i, const char *v)
+void
+store_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
@@ -203,8 +202,8 @@ bind_text(sqlite3_stmt *st, int i, const char *v)
 }
 
 /* Steps a statement that returns no rows, finalises it. 0 or -1. */
-static int
-done(struct store *s, sqlite3_stmt *st)
+int
+store_done(struct store *s, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
@@ -216,8 +215,8 @@ done(struct store *s, sqlite3_stmt *st)
 	return 0;
 }
 
-static char *
-col_text(sqlite3_stmt *st, int i)
+char *
+store_col_text(sqlite3_stmt *st, int i)
 {
 	return xstrdup((const char *)sqlite3_column_text(st, i));
 }
@@ -225,7 +224,7 @@ col_text(sqlite3_stmt *st, int i)
 int
 store_feed_state(struct store *s, const char *feed, struct feed_state *fs)
 {
-	sqlite3_stmt *st = prep(s, "SELECT last_attempt, last_success, next_due,"
+	sqlite3_stmt *st = store_prep(s, "SELECT last_attempt, last_success, next_due,"
 	    " failing_since, http_status, failures, etag, last_modified, last_error"
 	    " FROM feed_state WHERE feed = ?");
 	int rc;
@@ -233,7 +232,7 @@ store_feed_state(struct store *s, const char *feed, struct feed_state *fs)
 	memset(fs, 0, sizeof *fs);
 	if (!st)
 		return -1;
-	bind_text(st, 1, feed);
+	store_bind_text(st, 1, feed);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		fs->last_attempt = sqlite3_column_int64(st, 0);
 		fs->last_success = sqlite3_column_int64(st, 1);
@@ -241,9 +240,9 @@ store_feed_state(struct store *s, const char *feed, struct feed_state *fs)
 		fs->failing_since = sqlite3_column_int64(st, 3);
 		fs->http_status = (long)sqlite3_column_int64(st, 4);
 		fs->failures = (unsigned)sqlite3_column_int64(st, 5);
-		fs->etag = col_text(st, 6);
-		fs->last_modified = col_text(st, 7);
-		fs->last_error = col_text(st, 8);
+		fs->etag = store_col_text(st, 6);
+		fs->last_modified = store_col_text(st, 7);
+		fs->last_error = store_col_text(st, 8);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
@@ -252,41 +251,41 @@ store_feed_state(struct store *s, const char *feed, struct feed_state *fs)
 int
 store_save_feed_state(struct store *s, const char *feed, const struct feed_state *fs)
 {
-	sqlite3_stmt *st = prep(s, "INSERT OR REPLACE INTO feed_state (feed,"
+	sqlite3_stmt *st = store_prep(s, "INSERT OR REPLACE INTO feed_state (feed,"
 	    " last_attempt, last_success, next_due, failing_since, http_status,"
 	    " failures, etag, last_modified, last_error)"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 
 	if (!st)
 		return -1;
-	bind_text(st, 1, feed);
+	store_bind_text(st, 1, feed);
 	sqlite3_bind_int64(st, 2, fs->last_attempt);
 	sqlite3_bind_int64(st, 3, fs->last_success);
 	sqlite3_bind_int64(st, 4, fs->next_due);
 	sqlite3_bind_int64(st, 5, fs->failing_since);
 	sqlite3_bind_int64(st, 6, fs->http_status);
 	sqlite3_bind_int64(st, 7, fs->failures);
-	bind_text(st, 8, fs->etag);
-	bind_text(st, 9, fs->last_modified);
-	bind_text(st, 10, fs->last_error);
-	return done(s, st);
+	store_bind_text(st, 8, fs->etag);
+	store_bind_text(st, 9, fs->last_modified);
+	store_bind_text(st, 10, fs->last_error);
+	return store_done(s, st);
 }
 
 int
 store_item_seen(struct store *s, const char *feed, const struct item *it,
     const char *content_hash)
 {
-	sqlite3_stmt *st = prep(s, "SELECT 1 FROM items WHERE (feed = ?1 AND item_key = ?2)"
+	sqlite3_stmt *st = store_prep(s, "SELECT 1 FROM items WHERE (feed = ?1 AND item_key = ?2)"
 	    " OR (?3 IS NOT NULL AND link = ?3) OR (?4 IS NOT NULL AND content_hash = ?4)"
 	    " LIMIT 1");
 	int rc;
 
 	if (!st)
 		return -1;
-	bind_text(st, 1, feed);
-	bind_text(st, 2, it->id);
-	bind_text(st, 3, it->link);
-	bind_text(st, 4, content_hash);
+	store_bind_text(st, 1, feed);
+	store_bind_text(st, 2, it->id);
+	store_bind_text(st, 3, it->link);
+	store_bind_text(st, 4, content_hash);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
@@ -298,91 +297,59 @@ int
 store_add_item(struct store *s, const char *feed, const struct item *it,
     const char *content_hash, int64_t now)
 {
-	sqlite3_stmt *st = prep(s, "INSERT OR IGNORE INTO items (feed, item_key, link,"
+	sqlite3_stmt *st = store_prep(s, "INSERT OR IGNORE INTO items (feed, item_key, link,"
 	    " content_hash, published, seen) VALUES (?, ?, ?, ?, ?, ?)");
 
 	if (!st)
 		return -1;
-	bind_text(st, 1, feed);
-	bind_text(st, 2, it->id);
-	bind_text(st, 3, it->link);
-	bind_text(st, 4, content_hash);
+	store_bind_text(st, 1, feed);
+	store_bind_text(st, 2, it->id);
+	store_bind_text(st, 3, it->link);
+	store_bind_text(st, 4, content_hash);
 	sqlite3_bind_int64(st, 5, it->published);
 	sqlite3_bind_int64(st, 6, now);
-	return done(s, st);
+	return store_done(s, st);
 }
 
 int
 store_add_mention(struct store *s, const struct mention *m, const char *json)
 {
-	sqlite3_stmt *st = prep(s, "INSERT OR IGNORE INTO mentions (id, brand, feed,"
+	sqlite3_stmt *st = store_prep(s, "INSERT OR IGNORE INTO mentions (id, brand, feed,"
 	    " item_id, link, author, title, snippet, published, created, compound,"
 	    " label, aspects, reason, rating, rating_scale, json)"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 
 	if (!st)
 		return -1;
-	bind_text(st, 1, m->id);
-	bind_text(st, 2, m->brand);
-	bind_text(st, 3, m->feed);
-	bind_text(st, 4, m->item_id);
-	bind_text(st, 5, m->link);
-	bind_text(st, 6, m->author);
-	bind_text(st, 7, m->title);
-	bind_text(st, 8, m->snippet);
+	store_bind_text(st, 1, m->id);
+	store_bind_text(st, 2, m->brand);
+	store_bind_text(st, 3, m->feed);
+	store_bind_text(st, 4, m->item_id);
+	store_bind_text(st, 5, m->link);
+	store_bind_text(st, 6, m->author);
+	store_bind_text(st, 7, m->title);
+	store_bind_text(st, 8, m->snippet);
 	sqlite3_bind_int64(st, 9, m->published);
 	sqlite3_bind_int64(st, 10, m->created);
 	sqlite3_bind_double(st, 11, m->compound);
 	sqlite3_bind_int(st, 12, m->label);
-	bind_text(st, 13, m->aspects);
-	bind_text(st, 14, m->reason);
+	store_bind_text(st, 13, m->aspects);
+	store_bind_text(st, 14, m->reason);
 	if (m->rating >= 0) {
 		sqlite3_bind_double(st, 15, m->rating);
 		sqlite3_bind_double(st, 16, m->rating_scale);
 	}
-	bind_text(st, 17, json);
-	if (done(s, st) < 0)
+	store_bind_text(st, 17, json);
+	if (store_done(s, st) < 0)
 		return -1;
 	return sqlite3_changes(s->db) ? 0 : 1;
-}
-
-int
-store_add_alert(struct store *s, const struct alert *a, const char *mention_id,
-    const char *const *channels)
-{
-	sqlite3_stmt *st = prep(s, "INSERT OR IGNORE INTO alerts (id, kind, brand,"
-	    " severity, reason, created, mention, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-
-	if (!st)
-		return -1;
-	bind_text(st, 1, a->id);
-	bind_text(st, 2, a->kind);
-	bind_text(st, 3, a->brand);
-	bind_text(st, 4, a->severity);
-	bind_text(st, 5, a->reason);
-	sqlite3_bind_int64(st, 6, a->created);
-	bind_text(st, 7, mention_id);
-	bind_text(st, 8, a->json);
-	if (done(s, st) < 0)
-		return -1;
-	if (!sqlite3_changes(s->db))
-		return 1;
-	for (; *channels; channels++) {
-		if (!(st = prep(s, "INSERT OR IGNORE INTO outbox (alert, channel) VALUES (?, ?)")))
-			return -1;
-		bind_text(st, 1, a->id);
-		bind_text(st, 2, *channels);
-		if (done(s, st) < 0)
-			return -1;
-	}
-	return 0;
 }
 
 int
 store_each_unexported_mention(struct store *s,
     int (*fn)(const char *id, const char *json, void *ctx), void *ctx)
 {
-	sqlite3_stmt *st = prep(s, "SELECT id, json FROM mentions WHERE exported = 0"
+	sqlite3_stmt *st = store_prep(s, "SELECT id, json FROM mentions WHERE exported = 0"
 	    " ORDER BY created, rowid");
 	int rc, stop = 0;
 
@@ -398,108 +365,18 @@ store_each_unexported_mention(struct store *s,
 int
 store_mark_mention_exported(struct store *s, const char *id)
 {
-	sqlite3_stmt *st = prep(s, "UPDATE mentions SET exported = 1 WHERE id = ?");
+	sqlite3_stmt *st = store_prep(s, "UPDATE mentions SET exported = 1 WHERE id = ?");
 
 	if (!st)
 		return -1;
-	bind_text(st, 1, id);
-	return done(s, st);
-}
-
-int
-store_each_pending(struct store *s, const char *channel, int64_t now,
-    int (*fn)(const char *, const char *, const char *, unsigned, void *), void *ctx)
-{
-	sqlite3_stmt *st = prep(s, "SELECT a.id, a.brand, a.json, o.attempts"
-	    " FROM outbox o JOIN alerts a ON a.id = o.alert"
-	    " WHERE o.channel = ? AND o.delivered IS NULL AND o.next_try <= ?"
-	    " ORDER BY a.created, a.rowid");
-	int stop = 0;
-
-	if (!st)
-		return -1;
-	bind_text(st, 1, channel);
-	sqlite3_bind_int64(st, 2, now);
-	while (!stop && sqlite3_step(st) == SQLITE_ROW)
-		stop = fn((const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 2),
-		    (unsigned)sqlite3_column_int(st, 3), ctx);
-	sqlite3_finalize(st);
-	return stop ? -1 : 0;
-}
-
-int
-store_mark_delivered(struct store *s, const char *alert_id, const char *channel,
-    int64_t now)
-{
-	sqlite3_stmt *st = prep(s, "UPDATE outbox SET delivered = ?, attempts = attempts + 1,"
-	    " last_error = NULL WHERE alert = ? AND channel = ?");
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	bind_text(st, 2, alert_id);
-	bind_text(st, 3, channel);
-	return done(s, st);
-}
-
-int
-store_mark_throttled(struct store *s, const char *alert_id, const char *channel,
-    int64_t now)
-{
-	sqlite3_stmt *st = prep(s, "UPDATE outbox SET delivered = ?, throttled = 1,"
-	    " attempts = attempts + 1, last_error = NULL WHERE alert = ? AND channel = ?");
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	bind_text(st, 2, alert_id);
-	bind_text(st, 3, channel);
-	return done(s, st);
-}
-
-long
-store_count_sent(struct store *s, const char *channel, const char *brand, int64_t since)
-{
-	sqlite3_stmt *st = prep(s, "SELECT count(*) FROM outbox o JOIN alerts a"
-	    " ON a.id = o.alert WHERE o.channel = ? AND a.brand = ? AND o.throttled = 0"
-	    " AND o.delivered >= ?");
-	long n = -1;
-
-	if (!st)
-		return -1;
-	bind_text(st, 1, channel);
-	bind_text(st, 2, brand);
-	sqlite3_bind_int64(st, 3, since);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(st, 0);
-	else
-		log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
-	sqlite3_finalize(st);
-	return n;
-}
-
-int
-store_mark_failed(struct store *s, const char *alert_id, const char *channel,
-    int64_t next_try, const char *error)
-{
-	sqlite3_stmt *st = prep(s, "UPDATE outbox SET attempts = attempts + 1,"
-	    " next_try = ?, last_error = ? WHERE alert = ? AND channel = ?");
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, next_try);
-	bind_text(st, 2, error);
-	bind_text(st, 3, alert_id);
-	bind_text(st, 4, channel);
-	return done(s, st);
+	store_bind_text(st, 1, id);
+	return store_done(s, st);
 }
 
 long
 store_counts(struct store *s, int64_t from, int64_t to, struct brand_counts **out)
 {
-	sqlite3_stmt *st = prep(s, "SELECT brand, count(*), sum(label > 0),"
+	sqlite3_stmt *st = store_prep(s, "SELECT brand, count(*), sum(label > 0),"
 	    " sum(label = 0), sum(label < 0), total(compound) FROM mentions"
 	    " WHERE published >= ? AND published < ? GROUP BY brand ORDER BY brand");
 	struct brand_counts *v = NULL, *nv;
@@ -517,7 +394,7 @@ store_counts(struct store *s, int64_t from, int64_t to, struct brand_counts **ou
 			return -1;
 		}
 		v = nv;
-		v[n].brand = col_text(st, 0);
+		v[n].brand = store_col_text(st, 0);
 		v[n].total = (long)sqlite3_column_int64(st, 1);
 		v[n].pos = (long)sqlite3_column_int64(st, 2);
 		v[n].neu = (long)sqlite3_column_int64(st, 3);
@@ -556,31 +433,12 @@ store_prune(struct store *s, long keep_days, int64_t now)
 	size_t i;
 
 	for (i = 0; i < NELEM(sql); i++) {
-		if (!(st = prep(s, sql[i])))
+		if (!(st = store_prep(s, sql[i])))
 			return -1;
 		sqlite3_bind_int64(st, 1, cut);
-		if (done(s, st) < 0)
+		if (store_done(s, st) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-int
-store_each_alert(struct store *s, int64_t since, const char *brand, const char *kind,
-    int (*fn)(const char *json, void *ctx), void *ctx)
-{
-	sqlite3_stmt *st = prep(s, "SELECT json FROM alerts WHERE created >= ?1"
-	    " AND (?2 IS NULL OR brand = ?2) AND (?3 IS NULL OR kind = ?3)"
-	    " ORDER BY created DESC, rowid DESC");
-	int stop = 0;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, since);
-	bind_text(st, 2, brand);
-	bind_text(st, 3, kind);
-	while (!stop && sqlite3_step(st) == SQLITE_ROW)
-		stop = fn((const char *)sqlite3_column_text(st, 0), ctx);
-	sqlite3_finalize(st);
-	return stop ? -1 : 0;
-}

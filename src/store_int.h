@@ -1,0 +1,23 @@
+/* Private to the store (store.c, store_outbox.c). */
+#ifndef EARSHOT_STORE_INT_H
+#define EARSHOT_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+struct store {
+	sqlite3 *db;
+	char *path;     /* for messages */
+};
+
+/* Prepares sql; logs and returns NULL on error. The caller finalises. */
+sqlite3_stmt *store_prep(struct store *s, const char *sql);
+/* Binds v, or NULL when v is NULL. */
+void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* Steps a statement that returns no rows and finalises it. 0 or -1 (logged). */
+int store_done(struct store *s, sqlite3_stmt *st);
+/* Column i as a malloc'd string (NULL for SQL NULL); the caller frees. */
+char *store_col_text(sqlite3_stmt *st, int i);
+
+#endif
