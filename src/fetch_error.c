@@ -171,6 +171,27 @@ connect_error(const struct xfer *x, const char *host, long port)
 		fetch_job_err(j, "cannot connect to %s port %ld", host, port);
 }
 
+/* A response that stopped early: the operator wants to know it was the
+ * server or the network, and how far it got, not curl's read state. */
+static void
+cut_short_error(const struct xfer *x, CURLcode res, const char *host)
+{
+	struct fetch_job *j = x->job;
+	curl_off_t got = 0;
+	long os = 0;
+
+	curl_easy_getinfo(x->easy, CURLINFO_SIZE_DOWNLOAD_T, &got);
+	curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &os);
+	if (res == CURLE_PARTIAL_FILE)
+		fetch_job_err(j, "response cut short: %s closed the connection after "
+		    "%" CURL_FORMAT_CURL_OFF_T " bytes", host, got);
+	else if (os == ECONNRESET)
+		fetch_job_err(j, "connection reset by %s after %" CURL_FORMAT_CURL_OFF_T
+		    " bytes", host, got);
+	else
+		scrub(x, res, j->error, sizeof j->error);
+}
+
 void
 fetch_describe_error(struct xfer *x, CURLcode res, const struct fetch_opts *o)
 {
@@ -203,6 +224,9 @@ fetch_describe_error(struct xfer *x, CURLcode res, const struct fetch_opts *o)
 		fetch_job_err(j, "%s", is_http_url(j->url) ?
 		    "refused a redirect to a URL that is not http or https" :
 		    "unsupported URL scheme (http, https and file only)");
+		break;
+	case CURLE_PARTIAL_FILE: case CURLE_RECV_ERROR:
+		cut_short_error(x, res, host);
 		break;
 	case CURLE_URL_MALFORMAT:
 		fetch_job_err(j, "malformed URL");

@@ -20,6 +20,11 @@ Routes:
                    Retry-After: 999 that must not leak into the final
                    response; /redirect/0 is 200 "landed\\n" without validators
   /redirect-ftp    302 to ftp://127.0.0.1/feed.rss
+  /redirect-file   302 to file:///etc/passwd
+  /loop            302 to /loop, for ever
+  /reset           Content-Length 1000, 100 bytes, then a TCP reset
+  /chunked-cut     chunked body whose last chunk never comes: the
+                   connection closes after the first
   /status/N        status N, body "error page N\\n"; 503 adds
                    Retry-After: 120, 429 adds Retry-After: RETRY_DATE
   /big-error       500 with a 1 MiB body (over the tests' max_body)
@@ -33,6 +38,8 @@ Routes:
 import gzip
 import http.server
 import os
+import socket
+import struct
 import sys
 import threading
 import time
@@ -103,6 +110,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.reply(302, headers=[("Location", "/redirect/%d" % (n - 1)),
                                  ("ETag", '"redir"'), ("Retry-After", "999")])
 
+    def route_reset(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        self.wfile.write(b"r" * 100)
+        self.wfile.flush()
+        time.sleep(0.2)  # the client has the 100 bytes before the reset
+        # SO_LINGER with a zero timeout makes close() send RST, not FIN.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                   struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
+
+    def route_chunked_cut(self):
+        self.send_response(200)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.wfile.write(b"a\r\nfirst part\r\n")
+        self.wfile.flush()
+        self.connection.shutdown(socket.SHUT_WR)
+        self.close_connection = True
+
     def route_status(self, code):
         headers = []
         if code == 503:
@@ -129,7 +158,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                   "/bomb": self.route_bomb, "/big": self.route_big,
                   "/slow": self.route_slow, "/hang": self.route_hang,
                   "/hostile-header": self.route_hostile,
-                  "/bad-header": self.route_bad_header}
+                  "/bad-header": self.route_bad_header,
+                  "/reset": self.route_reset,
+                  "/chunked-cut": self.route_chunked_cut}
         try:
             if p in simple:
                 simple[p]()
@@ -137,6 +168,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.route_redirect(int(p[10:]))
             elif p == "/redirect-ftp":
                 self.reply(302, headers=[("Location", "ftp://127.0.0.1/feed.rss")])
+            elif p == "/redirect-file":
+                self.reply(302, headers=[("Location", "file:///etc/passwd")])
+            elif p == "/loop":
+                self.reply(302, headers=[("Location", "/loop")])
             elif p.startswith("/status/") and p[8:].isdigit():
                 self.route_status(int(p[8:]))
             elif p == "/big-error":
