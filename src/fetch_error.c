@@ -141,9 +141,14 @@ timeout_error(const struct xfer *x, const struct fetch_opts *o, const char *host
 	struct fetch_job *j = x->job;
 	long limit = o->connect_timeout < o->timeout ? o->connect_timeout : o->timeout;
 	curl_off_t dns = 0, conn = 0;
+	long sent = 0;
 
 	curl_easy_getinfo(x->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
 	curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &conn);
+	/* A reused connection has no connect time: a request sent on it
+	 * means the wait was for the answer. */
+	if (curl_easy_getinfo(x->easy, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent > 0)
+		conn = conn ? conn : 1;
 	if (strncmp(x->errbuf, "Operation too slow", 18) == 0)
 		fetch_job_err(j, "too slow: under %ld bytes/s for %ld s",
 		    o->low_speed_limit, o->low_speed_time);

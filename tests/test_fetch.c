@@ -541,6 +541,28 @@ test_per_host(void)
 	run_free(&r);
 }
 
+/* A server that stops answering on a kept-alive connection: the request
+ * went out, so the error is the transfer's timeout, not a connect failure
+ * (a reused connection has no connect time to tell by). */
+static void
+test_reused_hang(void)
+{
+	struct run r = {0};
+	struct fetch_opts o;
+
+	test_opts(&o);
+	o.max_parallel = 1;
+	o.connect_timeout = 1;
+	o.timeout = 2;
+	o.low_speed_limit = 0;
+	add(&r, "http://127.0.0.1:%d/conn", port);
+	add(&r, "http://127.0.0.1:%d/hang", port);
+	CHECK_INT(execute(&r, &o), 0);
+	CHECK_INT(r.got[0].ok, 1);
+	check_failed(&r.got[1], 0, "timed out after 2 s");
+	run_free(&r);
+}
+
 int
 main(void)
 {
@@ -555,6 +577,7 @@ main(void)
 		RUN(test_many);
 		RUN(test_serial);
 		RUN(test_per_host);
+		RUN(test_reused_hang);
 	}
 	stop_server();
 	snprintf(path, sizeof path, "%s/feed.rss", tmpdir);

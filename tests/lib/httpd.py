@@ -2,7 +2,8 @@
 """Loopback HTTP server for earshot's fetch tests (python3 stdlib only).
 
 Binds 127.0.0.1 on a free port and prints the port on the first line of
-stdout. Exits when its stdin closes (so a test that dies never leaves it
+stdout. With an argument, appends each request (its request line and
+header lines, then a blank line) to the file it names. Exits when its stdin closes (so a test that dies never leaves it
 running) or on SIGTERM. HTTP/1.1 with keep-alive, so connection reuse can be
 observed through /conn.
 
@@ -10,6 +11,8 @@ Routes:
   /ok              RSS body, ETag "v1", Last-Modified LAST_MODIFIED;
                    304 when If-None-Match is "v1" (with the ETag) or
                    If-Modified-Since equals LAST_MODIFIED (without it)
+  /feed/NAME       like /ok, with ETag "NAME-v1" and one item of its own
+                   that names Acme
   /gzip            gzip-encoded body "plain text, compressed\\n"; 406 when
                    the request's Accept-Encoding does not offer gzip
   /bomb            1 KiB of gzip that inflates to 1 MiB of zeros
@@ -48,6 +51,11 @@ LAST_MODIFIED = "Wed, 01 May 2024 09:30:00 GMT"
 RETRY_DATE = "Thu, 01 Jan 2099 00:00:00 GMT"
 RSS = (b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</title>'
        b'<item><title>Acme</title><guid>1</guid></item></channel></rss>\n')
+FEED = (b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>%s</title>'
+        b'<item><title>Acme is wonderful, says %s</title><guid>%s-1</guid>'
+        b'</item></channel></rss>\n')
+LOG = None
+LOG_LOCK = threading.Lock()
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -66,13 +74,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if body and code != 304:
             self.wfile.write(body)
 
-    def route_ok(self):
-        if self.headers.get("If-None-Match") == '"v1"':
-            return self.reply(304, headers=[("ETag", '"v1"')])
+    def route_feed(self, etag, body):
+        if self.headers.get("If-None-Match") == etag:
+            return self.reply(304, headers=[("ETag", etag)])
         if self.headers.get("If-Modified-Since") == LAST_MODIFIED:
             return self.reply(304)
-        self.reply(200, RSS, [("Content-Type", "application/rss+xml"),
-                              ("ETag", '"v1"'), ("Last-Modified", LAST_MODIFIED)])
+        self.reply(200, body, [("Content-Type", "application/rss+xml"),
+                               ("ETag", etag), ("Last-Modified", LAST_MODIFIED)])
+
+    def route_named_feed(self, name):
+        n = name.encode("ascii", "replace")
+        self.route_feed('"%s-v1"' % name, FEED % (n, n, n))
 
     def route_gzip(self):
         if "gzip" not in self.headers.get("Accept-Encoding", ""):
@@ -154,7 +166,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         p = self.path.split("?", 1)[0]
-        simple = {"/ok": self.route_ok, "/gzip": self.route_gzip,
+        if LOG:
+            with LOG_LOCK, open(LOG, "a", encoding="latin-1") as f:
+                f.write("%s\n%s\n" % (self.requestline, str(self.headers).rstrip("\n")))
+                f.write("\n")
+        simple = {"/ok": lambda: self.route_feed('"v1"', RSS), "/gzip": self.route_gzip,
                   "/bomb": self.route_bomb, "/big": self.route_big,
                   "/slow": self.route_slow, "/hang": self.route_hang,
                   "/hostile-header": self.route_hostile,
@@ -168,6 +184,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.route_redirect(int(p[10:]))
             elif p == "/redirect-ftp":
                 self.reply(302, headers=[("Location", "ftp://127.0.0.1/feed.rss")])
+            elif p.startswith("/feed/") and p[6:].isalnum():
+                self.route_named_feed(p[6:])
             elif p == "/redirect-file":
                 self.reply(302, headers=[("Location", "file:///etc/passwd")])
             elif p == "/loop":
@@ -196,6 +214,8 @@ class Server(http.server.ThreadingHTTPServer):
 
 
 def main():
+    global LOG
+    LOG = sys.argv[1] if len(sys.argv) > 1 else None
     srv = Server(("127.0.0.1", 0), Handler)
     print(srv.server_address[1], flush=True)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
