@@ -65,6 +65,7 @@ static const struct key keys[] = {
 	{ "max_per_host",       S_GLOBAL, V_INT,      G(max_per_host), 1, 64 },
 	{ "connect_timeout",    S_GLOBAL, V_DURATION, G(connect_timeout), 1, 600 },
 	{ "timeout",            S_GLOBAL, V_DURATION, G(timeout), 1, 3600 },
+	{ "stall_timeout",      S_GLOBAL, V_DURATION, G(stall_timeout), 1, 3600 },
 	{ "max_body",           S_GLOBAL, V_SIZE,     G(max_body), 1024, 1024.0 * 1024 * 1024 },
 	{ "context_sentences",  S_GLOBAL, V_INT,      G(context_sentences), 0, 10 },
 	{ "positive_threshold", S_GLOBAL, V_DOUBLE,   G(pos_threshold), 0, 1 },

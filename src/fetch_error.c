@@ -142,6 +142,7 @@ timeout_error(const struct xfer *x, const struct fetch_opts *o, const char *host
 	long limit = o->connect_timeout < o->timeout ? o->connect_timeout : o->timeout;
 	curl_off_t dns = 0, conn = 0;
 	long sent = 0;
+	int slow = strncmp(x->errbuf, "Operation too slow", 18) == 0;
 
 	curl_easy_getinfo(x->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
 	curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &conn);
@@ -149,7 +150,10 @@ timeout_error(const struct xfer *x, const struct fetch_opts *o, const char *host
 	 * means the wait was for the answer. */
 	if (curl_easy_getinfo(x->easy, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent > 0)
 		conn = conn ? conn : 1;
-	if (strncmp(x->errbuf, "Operation too slow", 18) == 0)
+	/* A server that accepts and never answers is "too slow" to curl. */
+	if (slow && j->status == 0 && conn)
+		fetch_job_err(j, "connected, but no response for %ld s", o->low_speed_time);
+	else if (slow)
 		fetch_job_err(j, "too slow: under %ld bytes/s for %ld s",
 		    o->low_speed_limit, o->low_speed_time);
 	else if (!conn && (!dns || strncmp(x->errbuf, "Resolving timed out", 19) == 0))

@@ -35,6 +35,7 @@ min_interval = 1s
 max_backoff = 6h
 connect_timeout = 2s
 timeout = 3s
+stall_timeout = 1s
 max_body = 64K
 [brand Acme]
 match = \bacme\b
@@ -87,8 +88,8 @@ failing notfound 'HTTP 404 Not Found'
 failing broken 'HTTP 500 Internal Server Error'
 failing limited 'HTTP 429 Too Many Requests'
 failing unavailable 'HTTP 503 Service Unavailable'
-failing hang 'timed out after 3 s'
-failing trickle 'timed out after 3 s'   # the 3 s timeout comes before the low-speed limit
+failing hang 'connected, but no response for 1 s'
+failing trickle 'too slow: under 10 bytes/s for 1 s'
 failing bomb 'response larger than 64 KiB \(limit max_body\)'
 failing big 'response larger than 64 KiB \(limit max_body\)'
 failing loop 'too many redirects \(more than 5\)'

@@ -311,7 +311,7 @@ enum {
 	J_OK, J_ETAG, J_LM, J_GZIP, J_BOMB, J_BIG, J_SLOW, J_REDIR3, J_REDIR5, J_REDIR6,
 	J_FTP, J_404, J_BIGERR, J_503, J_429, J_ECHO, J_HOSTILE, J_BADHDR, J_REFUSED, J_FILE, J_NOFILE,
 	J_BIGFILE, J_GOPHER, J_MALFORMED, J_STUCK, J_LOOP, J_REDIRFILE, J_RESET, J_CHUNKCUT,
-	J_500, J_NJOBS
+	J_500, J_HANG, J_NJOBS
 };
 
 static int
@@ -364,6 +364,7 @@ add_all(struct run *r)
 	add(r, "http://127.0.0.1:%d/reset", port);
 	add(r, "http://127.0.0.1:%d/chunked-cut", port);
 	add(r, "http://127.0.0.1:%d/status/500", port);
+	add(r, "http://127.0.0.1:%d/hang", port);
 	return refused;
 }
 
@@ -466,6 +467,7 @@ test_many(void)
 	check_failed(&g[J_CHUNKCUT], 200,
 	    "response cut short: 127.0.0.1 closed the connection after 10 bytes");
 	check_failed(&g[J_500], 500, "HTTP 500 Internal Server Error");
+	check_failed(&g[J_HANG], 0, "connected, but no response for 2 s");
 	run_free(&r);
 }
 
