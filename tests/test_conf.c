@@ -59,7 +59,7 @@ test_full(void)
 	    "items = data.children\ntext = data.selftext\nrating_scale = 5\n");
 	CHECK_INT(load(&c, "main.conf",
 	    "# comment\nstate_dir = st\nout_dir = /abs/out  # trailing comment\n"
-	    "interval = 30m\nkeep_days = 30\nmax_body = 2M\n"
+	    "interval = 30m\nkeep_days = 30\nmax_body = 2M\nstall_timeout = 45s\n"
 	    "[brand Acme]\nmatch = \\bacme\\b\nmatch = acme\\#1\nexclude = anvils?\n"
 	    "competitors = Globex\nnegative_threshold = -0.7\ncase_sensitive = yes\n"
 	    "[brand Globex]\nmatch = globex\n"
@@ -72,6 +72,7 @@ test_full(void)
 	CHECK_INT(c.interval, 1800);
 	CHECK_INT(c.keep_days, 30);
 	CHECK_INT(c.max_body, 2 * 1024 * 1024);
+	CHECK_INT(c.stall_timeout, 45);
 	CHECK_INT(c.nbrands, 2);
 	CHECK_INT(c.brands[0].match.n, 2);
 	CHECK_STR(c.brands[0].match.v[1], "acme\\#1");
@@ -199,6 +200,7 @@ test_header_file(void)
 	    "  X-Api-Key: k3y  \n");
 	CHECK_INT(load(&c, "hf.conf", "[feed f]\nurl = http://x/\nheader = X-One: 1\n"
 	    "header_file = hdr/api.headers\n"), 0);
+	CHECK_INT(c.stall_timeout, 20);
 	if (c.nfeeds == 1) {
 		CHECK_INT(c.feeds[0].headers.n, 3);
 		CHECK_STR(c.feeds[0].headers.v[0], "X-One: 1");
