@@ -63,6 +63,7 @@ set_defaults(struct conf *c)
 	c->max_per_host = 2;
 	c->connect_timeout = 15;
 	c->timeout = 60;
+	c->stall_timeout = 20;
 	c->max_body = 10L * 1024 * 1024;
 	c->pos_threshold = 0.05;
 	c->neg_threshold = -0.05;

@@ -52,6 +52,7 @@ struct conf {
 	char *user_agent_contact;
 	long interval, min_interval, max_backoff, keep_days;
 	long max_parallel, max_per_host, connect_timeout, timeout, max_body;
+	long stall_timeout;     /* under 10 bytes/s for this long aborts */
 	long context_sentences;
 	double pos_threshold, neg_threshold, negative_threshold;
 	struct conf_brand *brands;

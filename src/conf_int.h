@@ -22,6 +22,12 @@ int conf_has_url_scheme(const char *s);
 /* v with each ${VAR} replaced by the environment variable or the systemd
  * credential VAR. Caller frees; NULL with the reason in err. */
 char *conf_expand_vars(const char *v, char *err, size_t errlen);
+#define CONF_MAX_HEADER_LINE 8190   /* bytes in one line of a header file */
+#define CONF_MAX_HEADER_LINES 100
+/* Appends each "Name: value" line of the file at path to out; blank lines
+ * and lines starting with '#' are skipped. Returns 0, or -1 with the
+ * reason in err (naming the file and line, never a line's content). */
+int conf_read_headers(const char *path, struct strlist *out, char *err, size_t errlen);
 /* strtod of the whole string: 0, or -1 when v is not a number. */
 int conf_parse_number(const char *v, double *out);
 /* "512", "512K", "10M", "1G", "10MB", "10MiB" in bytes; -1 if malformed. */

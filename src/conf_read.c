@@ -27,6 +27,7 @@ enum vtype {
 	V_PATH,     /* one path, relative to the file's folder */
 	V_URL,      /* a URL, or a path that becomes a file:// URL */
 	V_LIST,     /* repeatable: each line adds one string */
+	V_HEADERS,  /* a file (relative path) whose lines are added to a list */
 	V_WORDS,    /* space-separated words, appended */
 	V_PATHS,    /* space-separated paths, appended */
 	V_DURATION, /* 90, 90s, 15m, 2h, 7d */
@@ -64,6 +65,7 @@ static const struct key keys[] = {
 	{ "max_per_host",       S_GLOBAL, V_INT,      G(max_per_host), 1, 64 },
 	{ "connect_timeout",    S_GLOBAL, V_DURATION, G(connect_timeout), 1, 600 },
 	{ "timeout",            S_GLOBAL, V_DURATION, G(timeout), 1, 3600 },
+	{ "stall_timeout",      S_GLOBAL, V_DURATION, G(stall_timeout), 1, 3600 },
 	{ "max_body",           S_GLOBAL, V_SIZE,     G(max_body), 1024, 1024.0 * 1024 * 1024 },
 	{ "context_sentences",  S_GLOBAL, V_INT,      G(context_sentences), 0, 10 },
 	{ "positive_threshold", S_GLOBAL, V_DOUBLE,   G(pos_threshold), 0, 1 },
@@ -83,6 +85,7 @@ static const struct key keys[] = {
 	{ "url",          S_FEED, V_URL,      F(url), 0, 0 },
 	{ "interval",     S_FEED, V_DURATION, F(interval), 1, 366 * 86400.0 },
 	{ "header",       S_FEED, V_LIST,     F(headers), 0, 0 },
+	{ "header_file",  S_FEED, V_HEADERS,  F(headers), 0, 0 },
 	{ "items",        S_FEED, V_STR,      F(items), 0, 0 },
 	{ "id",           S_FEED, V_STR,      F(id), 0, 0 },
 	{ "link",         S_FEED, V_STR,      F(link), 0, 0 },
@@ -198,6 +201,18 @@ add_words(struct ctx *x, struct strlist *l, const char *v, int paths)
 	return rc;
 }
 
+/* header_file: read now, so `earshot check` finds a missing or malformed
+ * file, and the secrets never pass through the configuration text. */
+static void
+read_headers(struct ctx *x, struct strlist *l, const char *v)
+{
+	char *path = conf_join_path(x->dir, v), err[1024];
+
+	if (path && conf_read_headers(path, l, err, sizeof err) < 0)
+		cerr(x, "%s", err);
+	free(path);
+}
+
 static void
 set_value(struct ctx *x, const struct key *k, const char *v)
 {
@@ -223,6 +238,9 @@ set_value(struct ctx *x, const struct key *k, const char *v)
 		return;
 	case V_LIST:
 		strlist_add(list, v);
+		return;
+	case V_HEADERS:
+		read_headers(x, list, v);
 		return;
 	case V_WORDS:
 	case V_PATHS:

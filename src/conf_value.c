@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -55,6 +56,65 @@ read_credential(const char *name)
 		s = xstrdup(str_trim(line));
 	fclose(f);
 	return s;
+}
+
+/* One header line: a token name, a colon, and no control bytes, so a
+ * mistyped file cannot smuggle a second header. */
+static int
+header_line_ok(const char *s)
+{
+	const char *c = strchr(s, ':'), *p;
+
+	if (!c || c == s)
+		return 0;
+	for (p = s; p < c; p++)
+		if (!isgraph((unsigned char)*p))
+			return 0;
+	for (p = s; *p; p++)
+		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+int
+conf_read_headers(const char *path, struct strlist *out, char *err, size_t errlen)
+{
+	char line[CONF_MAX_HEADER_LINE + 2];
+	struct stat sb;
+	int n = 0, rc = 0;
+	FILE *f = NULL;
+
+	errno = 0;
+	if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode) || !(f = fopen(path, "r"))) {
+		snprintf(err, errlen, "cannot read header file '%s': %s", path,
+		    errno ? strerror(errno) : "not a regular file");
+		return -1;
+	}
+	while (rc == 0 && fgets(line, sizeof line, f)) {
+		char *s;
+
+		n++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			snprintf(err, errlen, "%s:%d: header line longer than %d bytes", path,
+			    n, CONF_MAX_HEADER_LINE);
+			rc = -1;
+		} else if (n > CONF_MAX_HEADER_LINES) {
+			snprintf(err, errlen, "%s: more than %d lines", path, CONF_MAX_HEADER_LINES);
+			rc = -1;
+		} else if (*(s = str_trim(line)) && *s != '#') {
+			/* The line is a secret: the message says where, never what. */
+			if (!header_line_ok(s)) {
+				snprintf(err, errlen, "%s:%d: header must look like 'Name: value'",
+				    path, n);
+				rc = -1;
+			} else if (strlist_add(out, s) < 0) {
+				snprintf(err, errlen, "%s: out of memory", path);
+				rc = -1;
+			}
+		}
+	}
+	fclose(f);
+	return rc;
 }
 
 char *

@@ -141,10 +141,19 @@ timeout_error(const struct xfer *x, const struct fetch_opts *o, const char *host
 	struct fetch_job *j = x->job;
 	long limit = o->connect_timeout < o->timeout ? o->connect_timeout : o->timeout;
 	curl_off_t dns = 0, conn = 0;
+	long sent = 0;
+	int slow = strncmp(x->errbuf, "Operation too slow", 18) == 0;
 
 	curl_easy_getinfo(x->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
 	curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &conn);
-	if (strncmp(x->errbuf, "Operation too slow", 18) == 0)
+	/* A reused connection has no connect time: a request sent on it
+	 * means the wait was for the answer. */
+	if (curl_easy_getinfo(x->easy, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent > 0)
+		conn = conn ? conn : 1;
+	/* A server that accepts and never answers is "too slow" to curl. */
+	if (slow && j->status == 0 && conn)
+		fetch_job_err(j, "connected, but no response for %ld s", o->low_speed_time);
+	else if (slow)
 		fetch_job_err(j, "too slow: under %ld bytes/s for %ld s",
 		    o->low_speed_limit, o->low_speed_time);
 	else if (!conn && (!dns || strncmp(x->errbuf, "Resolving timed out", 19) == 0))
@@ -169,6 +178,27 @@ connect_error(const struct xfer *x, const char *host, long port)
 		    port, strerror((int)os));
 	else
 		fetch_job_err(j, "cannot connect to %s port %ld", host, port);
+}
+
+/* A response that stopped early: the operator wants to know it was the
+ * server or the network, and how far it got, not curl's read state. */
+static void
+cut_short_error(const struct xfer *x, CURLcode res, const char *host)
+{
+	struct fetch_job *j = x->job;
+	curl_off_t got = 0;
+	long os = 0;
+
+	curl_easy_getinfo(x->easy, CURLINFO_SIZE_DOWNLOAD_T, &got);
+	curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &os);
+	if (res == CURLE_PARTIAL_FILE)
+		fetch_job_err(j, "response cut short: %s closed the connection after "
+		    "%" CURL_FORMAT_CURL_OFF_T " bytes", host, got);
+	else if (os == ECONNRESET)
+		fetch_job_err(j, "connection reset by %s after %" CURL_FORMAT_CURL_OFF_T
+		    " bytes", host, got);
+	else
+		scrub(x, res, j->error, sizeof j->error);
 }
 
 void
@@ -203,6 +233,9 @@ fetch_describe_error(struct xfer *x, CURLcode res, const struct fetch_opts *o)
 		fetch_job_err(j, "%s", is_http_url(j->url) ?
 		    "refused a redirect to a URL that is not http or https" :
 		    "unsupported URL scheme (http, https and file only)");
+		break;
+	case CURLE_PARTIAL_FILE: case CURLE_RECV_ERROR:
+		cut_short_error(x, res, host);
 		break;
 	case CURLE_URL_MALFORMAT:
 		fetch_job_err(j, "malformed URL");

@@ -476,6 +476,7 @@ poll_feeds(struct run *r, const struct run_opts *o)
 		fo.max_per_host = (unsigned)c->max_per_host;
 		fo.connect_timeout = c->connect_timeout;
 		fo.timeout = c->timeout;
+		fo.low_speed_time = c->stall_timeout;
 		fo.max_body = (size_t)c->max_body;
 		if (fetch_all(&fo, jobs, n, on_fetched, r, err, sizeof err) < 0) {
 			log_error("cannot fetch: %s", err);

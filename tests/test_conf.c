@@ -59,7 +59,7 @@ test_full(void)
 	    "items = data.children\ntext = data.selftext\nrating_scale = 5\n");
 	CHECK_INT(load(&c, "main.conf",
 	    "# comment\nstate_dir = st\nout_dir = /abs/out  # trailing comment\n"
-	    "interval = 30m\nkeep_days = 30\nmax_body = 2M\n"
+	    "interval = 30m\nkeep_days = 30\nmax_body = 2M\nstall_timeout = 45s\n"
 	    "[brand Acme]\nmatch = \\bacme\\b\nmatch = acme\\#1\nexclude = anvils?\n"
 	    "competitors = Globex\nnegative_threshold = -0.7\ncase_sensitive = yes\n"
 	    "[brand Globex]\nmatch = globex\n"
@@ -72,6 +72,7 @@ test_full(void)
 	CHECK_INT(c.interval, 1800);
 	CHECK_INT(c.keep_days, 30);
 	CHECK_INT(c.max_body, 2 * 1024 * 1024);
+	CHECK_INT(c.stall_timeout, 45);
 	CHECK_INT(c.nbrands, 2);
 	CHECK_INT(c.brands[0].match.n, 2);
 	CHECK_STR(c.brands[0].match.v[1], "acme\\#1");
@@ -185,6 +186,53 @@ test_errors(void)
 	CHECK(strstr(logbuf, "s3cret") == NULL);
 }
 
+/* header_file: lines of "Name: value" relative to the config file, added
+ * after the feed's header lines; its errors say where, never what. */
+static void
+test_header_file(void)
+{
+	struct conf c;
+	char path[600];
+
+	snprintf(path, sizeof path, "%s/hdr", dir);
+	mkdir(path, 0700);
+	write_file("hdr/api.headers", "# the token\n\nAuthorization: Bearer fr0mfile\r\n"
+	    "  X-Api-Key: k3y  \n");
+	CHECK_INT(load(&c, "hf.conf", "[feed f]\nurl = http://x/\nheader = X-One: 1\n"
+	    "header_file = hdr/api.headers\n"), 0);
+	CHECK_INT(c.stall_timeout, 20);
+	if (c.nfeeds == 1) {
+		CHECK_INT(c.feeds[0].headers.n, 3);
+		CHECK_STR(c.feeds[0].headers.v[0], "X-One: 1");
+		CHECK_STR(c.feeds[0].headers.v[1], "Authorization: Bearer fr0mfile");
+		CHECK_STR(c.feeds[0].headers.v[2], "X-Api-Key: k3y");
+		conf_free(&c);
+	}
+	CHECK_STR(logbuf, "");
+
+	CHECK_INT(load(&c, "hf2.conf", "[feed f]\nurl = http://x/\n"
+	    "header_file = hdr/none.headers\n"), -1);
+	snprintf(path, sizeof path, "hf2.conf:3: cannot read header file '%s/hdr/none.headers'",
+	    dir);
+	CHECK(strstr(logbuf, path) != NULL);
+
+	write_file("hdr/bad.headers", "X-Ok: 1\nBearer s3cretline\n");
+	CHECK_INT(load(&c, "hf3.conf", "[feed f]\nurl = http://x/\n"
+	    "header_file = hdr/bad.headers\n"), -1);
+	CHECK(strstr(logbuf, "hf3.conf:3: ") != NULL);
+	CHECK(strstr(logbuf, "hdr/bad.headers:2: header must look like 'Name: value'") != NULL);
+	CHECK(strstr(logbuf, "s3cretline") == NULL);
+
+	write_file("hdr/inject.headers", "X-Bad\001: s3cretline\n");
+	CHECK_INT(load(&c, "hf4.conf", "[feed f]\nurl = http://x/\n"
+	    "header_file = hdr/inject.headers\n"), -1);
+	CHECK(strstr(logbuf, "hdr/inject.headers:1: header must look like") != NULL);
+	CHECK(strstr(logbuf, "s3cretline") == NULL);
+
+	CHECK_INT(load(&c, "hf5.conf", "[feed f]\nurl = http://x/\nheader_file = hdr\n"), -1);
+	CHECK(strstr(logbuf, "not a regular file") != NULL);
+}
+
 static void
 test_missing_file(void)
 {
@@ -210,6 +258,7 @@ main(void)
 		return 1;
 	RUN(test_full);
 	RUN(test_errors);
+	RUN(test_header_file);
 	RUN(test_missing_file);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

@@ -1,5 +1,6 @@
 /* The fetcher against a loopback server (tests/lib/httpd.py, started and
- * stopped here): every route's outcome, limits, redirects, conditional GET,
+ * stopped here): every route's outcome (limits, redirect chains and loops,
+ * cut-off and reset responses), conditional GET,
  * secrets kept out of errors, per-host queueing and serial runs. */
 #include <curl/curl.h>
 #include <errno.h>
@@ -309,7 +310,8 @@ test_nothing(void)
 enum {
 	J_OK, J_ETAG, J_LM, J_GZIP, J_BOMB, J_BIG, J_SLOW, J_REDIR3, J_REDIR5, J_REDIR6,
 	J_FTP, J_404, J_BIGERR, J_503, J_429, J_ECHO, J_HOSTILE, J_BADHDR, J_REFUSED, J_FILE, J_NOFILE,
-	J_BIGFILE, J_GOPHER, J_MALFORMED, J_STUCK, J_NJOBS
+	J_BIGFILE, J_GOPHER, J_MALFORMED, J_STUCK, J_LOOP, J_REDIRFILE, J_RESET, J_CHUNKCUT,
+	J_500, J_HANG, J_NJOBS
 };
 
 static int
@@ -357,6 +359,12 @@ add_all(struct run *r)
 	add(r, "gopher://user:pw123@127.0.0.1:%d/x?token=qs456", port);
 	add_url(r, "http://[::1");
 	add(r, "http://127.0.0.1:%d/feed", stuck_port());
+	add(r, "http://127.0.0.1:%d/loop", port);
+	add(r, "http://127.0.0.1:%d/redirect-file", port);
+	add(r, "http://127.0.0.1:%d/reset", port);
+	add(r, "http://127.0.0.1:%d/chunked-cut", port);
+	add(r, "http://127.0.0.1:%d/status/500", port);
+	add(r, "http://127.0.0.1:%d/hang", port);
 	return refused;
 }
 
@@ -450,6 +458,16 @@ test_many(void)
 	check_failed(&g[J_GOPHER], 0, "unsupported URL scheme (http, https and file only)");
 	check_failed(&g[J_MALFORMED], 0, "malformed URL");
 	check_failed(&g[J_STUCK], 0, "could not connect to 127.0.0.1 within 2 s");
+
+	check_failed(&g[J_LOOP], 302, "too many redirects (more than 5)");
+	/* The configured URL is http, so file:// is refused as a target: no
+	 * body (check_failed), nothing of /etc/passwd read. */
+	check_failed(&g[J_REDIRFILE], 302, "refused a redirect to a URL that is not http or https");
+	check_failed(&g[J_RESET], 200, "connection reset by 127.0.0.1 after 100 bytes");
+	check_failed(&g[J_CHUNKCUT], 200,
+	    "response cut short: 127.0.0.1 closed the connection after 10 bytes");
+	check_failed(&g[J_500], 500, "HTTP 500 Internal Server Error");
+	check_failed(&g[J_HANG], 0, "connected, but no response for 2 s");
 	run_free(&r);
 }
 
@@ -525,6 +543,28 @@ test_per_host(void)
 	run_free(&r);
 }
 
+/* A server that stops answering on a kept-alive connection: the request
+ * went out, so the error is the transfer's timeout, not a connect failure
+ * (a reused connection has no connect time to tell by). */
+static void
+test_reused_hang(void)
+{
+	struct run r = {0};
+	struct fetch_opts o;
+
+	test_opts(&o);
+	o.max_parallel = 1;
+	o.connect_timeout = 1;
+	o.timeout = 2;
+	o.low_speed_limit = 0;
+	add(&r, "http://127.0.0.1:%d/conn", port);
+	add(&r, "http://127.0.0.1:%d/hang", port);
+	CHECK_INT(execute(&r, &o), 0);
+	CHECK_INT(r.got[0].ok, 1);
+	check_failed(&r.got[1], 0, "timed out after 2 s");
+	run_free(&r);
+}
+
 int
 main(void)
 {
@@ -539,6 +579,7 @@ main(void)
 		RUN(test_many);
 		RUN(test_serial);
 		RUN(test_per_host);
+		RUN(test_reused_hang);
 	}
 	stop_server();
 	snprintf(path, sizeof path, "%s/feed.rss", tmpdir);

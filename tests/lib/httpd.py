@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
 """Loopback HTTP server for earshot's fetch tests (python3 stdlib only).
 
-Binds 127.0.0.1 on a free port and prints the port on the first line of
-stdout. Exits when its stdin closes (so a test that dies never leaves it
-running) or on SIGTERM. HTTP/1.1 with keep-alive, so connection reuse can be
+Binds 127.0.0.1 on a free port (or --port N) and prints the port on the
+first line of stdout. With a file argument, appends each request (its
+request line and header lines, then a blank line) to it; --record FILE
+keeps the bodies the webhook route accepts. Exits when its stdin closes
+(so a test that dies never leaves it running) or on SIGTERM. HTTP/1.1 with keep-alive, so connection reuse can be
 observed through /conn.
 
 Routes:
   /ok              RSS body, ETag "v1", Last-Modified LAST_MODIFIED;
                    304 when If-None-Match is "v1" (with the ETag) or
                    If-Modified-Since equals LAST_MODIFIED (without it)
+  /feed/NAME       like /ok, with ETag "NAME-v1" and one item of its own
+                   that names Acme
   /gzip            gzip-encoded body "plain text, compressed\\n"; 406 when
                    the request's Accept-Encoding does not offer gzip
   /bomb            1 KiB of gzip that inflates to 1 MiB of zeros
@@ -20,6 +24,11 @@ Routes:
                    Retry-After: 999 that must not leak into the final
                    response; /redirect/0 is 200 "landed\\n" without validators
   /redirect-ftp    302 to ftp://127.0.0.1/feed.rss
+  /redirect-file   302 to file:///etc/passwd
+  /loop            302 to /loop, for ever
+  /reset           Content-Length 1000, 100 bytes, then a TCP reset
+  /chunked-cut     chunked body whose last chunk never comes: the
+                   connection closes after the first
   /status/N        status N, body "error page N\\n"; 503 adds
                    Retry-After: 120, 429 adds Retry-After: RETRY_DATE
   /big-error       500 with a 1 MiB body (over the tests' max_body)
@@ -47,6 +56,8 @@ import argparse
 import gzip
 import http.server
 import os
+import socket
+import struct
 import sys
 import threading
 import time
@@ -55,6 +66,11 @@ LAST_MODIFIED = "Wed, 01 May 2024 09:30:00 GMT"
 RETRY_DATE = "Thu, 01 Jan 2099 00:00:00 GMT"
 RSS = (b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</title>'
        b'<item><title>Acme</title><guid>1</guid></item></channel></rss>\n')
+FEED = (b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>%s</title>'
+        b'<item><title>Acme is wonderful, says %s</title><guid>%s-1</guid>'
+        b'</item></channel></rss>\n')
+LOG = None
+LOG_LOCK = threading.Lock()
 
 
 # The webhook receiver's state, shared by the handler threads.
@@ -77,13 +93,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if body and code != 304:
             self.wfile.write(body)
 
-    def route_ok(self):
-        if self.headers.get("If-None-Match") == '"v1"':
-            return self.reply(304, headers=[("ETag", '"v1"')])
+    def route_feed(self, etag, body):
+        if self.headers.get("If-None-Match") == etag:
+            return self.reply(304, headers=[("ETag", etag)])
         if self.headers.get("If-Modified-Since") == LAST_MODIFIED:
             return self.reply(304)
-        self.reply(200, RSS, [("Content-Type", "application/rss+xml"),
-                              ("ETag", '"v1"'), ("Last-Modified", LAST_MODIFIED)])
+        self.reply(200, body, [("Content-Type", "application/rss+xml"),
+                               ("ETag", etag), ("Last-Modified", LAST_MODIFIED)])
+
+    def route_named_feed(self, name):
+        n = name.encode("ascii", "replace")
+        self.route_feed('"%s-v1"' % name, FEED % (n, n, n))
 
     def route_gzip(self):
         if "gzip" not in self.headers.get("Accept-Encoding", ""):
@@ -120,6 +140,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(200, b"landed\n", [("Content-Type", "text/plain")])
         self.reply(302, headers=[("Location", "/redirect/%d" % (n - 1)),
                                  ("ETag", '"redir"'), ("Retry-After", "999")])
+
+    def route_reset(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        self.wfile.write(b"r" * 100)
+        self.wfile.flush()
+        time.sleep(0.2)  # the client has the 100 bytes before the reset
+        # SO_LINGER with a zero timeout makes close() send RST, not FIN.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                   struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
+
+    def route_chunked_cut(self):
+        self.send_response(200)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.wfile.write(b"a\r\nfirst part\r\n")
+        self.wfile.flush()
+        self.connection.shutdown(socket.SHUT_WR)
+        self.close_connection = True
 
     def route_status(self, code):
         headers = []
@@ -168,13 +210,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         p = self.path.split("?", 1)[0]
+        if LOG:
+            with LOG_LOCK, open(LOG, "a", encoding="latin-1") as f:
+                f.write("%s\n%s\n" % (self.requestline, str(self.headers).rstrip("\n")))
+                f.write("\n")
         if p.startswith("/mode/"):
             return self.set_mode(p)
-        simple = {"/ok": self.route_ok, "/gzip": self.route_gzip,
+        simple = {"/ok": lambda: self.route_feed('"v1"', RSS), "/gzip": self.route_gzip,
                   "/bomb": self.route_bomb, "/big": self.route_big,
                   "/slow": self.route_slow, "/hang": self.route_hang,
                   "/hostile-header": self.route_hostile,
-                  "/bad-header": self.route_bad_header}
+                  "/bad-header": self.route_bad_header,
+                  "/reset": self.route_reset,
+                  "/chunked-cut": self.route_chunked_cut}
         try:
             if p in simple:
                 simple[p]()
@@ -182,6 +230,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.route_redirect(int(p[10:]))
             elif p == "/redirect-ftp":
                 self.reply(302, headers=[("Location", "ftp://127.0.0.1/feed.rss")])
+            elif p.startswith("/feed/") and p[6:].isalnum():
+                self.route_named_feed(p[6:])
+            elif p == "/redirect-file":
+                self.reply(302, headers=[("Location", "file:///etc/passwd")])
+            elif p == "/loop":
+                self.reply(302, headers=[("Location", "/loop")])
             elif p.startswith("/status/") and p[8:].isdigit():
                 self.route_status(int(p[8:]))
             elif p == "/big-error":
@@ -206,11 +260,14 @@ class Server(http.server.ThreadingHTTPServer):
 
 
 def main():
+    global LOG
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--record")
+    ap.add_argument("log", nargs="?", help="append each request's headers here")
     args = ap.parse_args()
     HOOK["record"] = args.record
+    LOG = args.log
     srv = Server(("127.0.0.1", args.port), Handler)
     print(srv.server_address[1], flush=True)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
