@@ -91,7 +91,10 @@ tail_ids(const char *path, char (**out)[17])
 	close(fd);
 	for (line = b.data; line && *line; line = p ? p + 1 : NULL) {
 		p = strchr(line, '\n');
-		if (strncmp(line, "{\"id\":\"", 7) || strlen(line) < 7 + 17 || line[23] != '"')
+		/* The line's length from the newline found, not strlen: the
+		 * rest of the tail would make this quadratic in its size. */
+		if (strncmp(line, "{\"id\":\"", 7) ||
+		    (p ? (size_t)(p - line) : strlen(line)) < 7 + 17 || line[23] != '"')
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
