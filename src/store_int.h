@@ -9,13 +9,22 @@
 struct store {
 	sqlite3 *db;
 	char *path;     /* for messages */
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[48];    /* prepared statements, finalised by store_close */
+	size_t ncache;
 };
 
-/* Prepares sql; logs and returns NULL on error. The caller finalises. */
+/* The prepared statement for sql, a string literal (the pointer is the
+ * key); logs and returns NULL on error. Give it back with store_release
+ * (or store_done) before the next use of the same sql. */
 sqlite3_stmt *store_prep(struct store *s, const char *sql);
+/* Resets a statement from store_prep for its next use. */
+void store_release(sqlite3_stmt *st);
 /* Binds v, or NULL when v is NULL. */
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
-/* Steps a statement that returns no rows and finalises it. 0 or -1 (logged). */
+/* Steps a statement that returns no rows and releases it. 0 or -1 (logged). */
 int store_done(struct store *s, sqlite3_stmt *st);
 /* Column i as a malloc'd string (NULL for SQL NULL); the caller frees. */
 char *store_col_text(sqlite3_stmt *st, int i);

@@ -58,7 +58,7 @@ store_each_pending(struct store *s, const char *channel, int64_t now,
 		    (const char *)sqlite3_column_text(st, 1),
 		    (const char *)sqlite3_column_text(st, 2),
 		    (unsigned)sqlite3_column_int(st, 3), ctx);
-	sqlite3_finalize(st);
+	store_release(st);
 	return stop ? -1 : 0;
 }
 
@@ -109,7 +109,7 @@ store_count_sent(struct store *s, const char *channel, const char *brand, int64_
 		n = (long)sqlite3_column_int64(st, 0);
 	else
 		log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
-	sqlite3_finalize(st);
+	store_release(st);
 	return n;
 }
 
@@ -145,6 +145,6 @@ store_each_alert(struct store *s, int64_t since, const char *brand, const char *
 	store_bind_text(st, 3, kind);
 	while (!stop && sqlite3_step(st) == SQLITE_ROW)
 		stop = fn((const char *)sqlite3_column_text(st, 0), ctx);
-	sqlite3_finalize(st);
+	store_release(st);
 	return stop ? -1 : 0;
 }
