@@ -128,6 +128,29 @@ test_caps(void)
 }
 
 static void
+test_elongation(void)
+{
+	/* A letter three times or more reads as twice ("goood": good), else as
+	 * once ("baaad": bad), and adds STRETCH (0.3) of emphasis. */
+	CHECK_NEAR(compound("goood"), norm(2.3), 1e-6);
+	CHECK_NEAR(compound("goooooooood"), norm(2.3), 1e-6);
+	CHECK_NEAR(compound("baaaad"), norm(-2.3), 1e-6);
+	CHECK_NEAR(compound("BAAAAD stuff"), norm(-2 - 0.733 - 0.3), 1e-6);
+	/* A stretched booster boosts more, a stretched negation still negates. */
+	CHECK_NEAR(compound("veeery good"), norm(2 + 0.25 + 0.3), 1e-6);
+	CHECK_NEAR(compound("nooot good"), norm(2 * -0.74), 1e-6);
+	/* Double letters are not elongation; neither are digits. */
+	CHECK_NEAR(compound("good"), norm(2), 1e-6);
+	CHECK_NEAR(compound("1000 good"), norm(2), 1e-6);
+	/* A stretched word neither form of which is known stays unknown. */
+	CHECK_NEAR(compound("gooodd"), 0, 1e-9);
+	CHECK_HAS(explain(rules, "goood"), "elongated: +0.300");
+	CHECK_HAS(reason(rules, "baaad"), "'bad' -2.3 (elongated)");
+	if (real)
+		CHECK(score_with(real, "sooo goood").compound > score_with(real, "so good").compound);
+}
+
+static void
 test_punctuation(void)
 {
 	CHECK_NEAR(compound("good!"), norm(2.292), 1e-6);
@@ -435,6 +458,7 @@ main(void)
 	RUN(test_negation);
 	RUN(test_boosters);
 	RUN(test_caps);
+	RUN(test_elongation);
 	RUN(test_punctuation);
 	RUN(test_contrast);
 	RUN(test_phrases);
