@@ -301,6 +301,33 @@ sentiment_opts_default(struct sentiment_opts *o)
 	o->neg_threshold = -0.05;
 }
 
+static enum sentiment_label
+label_of(const struct sentiment_opts *o, double compound)
+{
+	return compound >= o->pos_threshold ? SENT_POSITIVE :
+	    compound <= o->neg_threshold ? SENT_NEGATIVE : SENT_NEUTRAL;
+}
+
+void
+sentiment_blend_rating(struct sentiment *s, const struct sentiment_opts *o,
+    double rating, double weight)
+{
+	struct sentiment_opts def;
+
+	if (rating < 0 || !(weight > 0))
+		return;
+	if (!o) {
+		sentiment_opts_default(&def);
+		o = &def;
+	}
+	if (rating > 1)
+		rating = 1;
+	if (weight > 1)
+		weight = 1;
+	s->compound = (1 - weight) * s->compound + weight * (2 * rating - 1);
+	s->label = label_of(o, s->compound);
+}
+
 void
 sentiment_finish(const struct analysis *a, const struct sentiment_opts *o,
     struct sentiment *out)
@@ -321,8 +348,7 @@ sentiment_finish(const struct analysis *a, const struct sentiment_opts *o,
 	out->neg = total > 0 ? a->neg / total : 0;
 	out->neu = total > 0 ? a->neu / total : 1;
 	out->aspects = a->aspects;
-	out->label = out->compound >= o->pos_threshold ? SENT_POSITIVE :
-	    out->compound <= o->neg_threshold ? SENT_NEGATIVE : SENT_NEUTRAL;
+	out->label = label_of(o, out->compound);
 }
 
 void

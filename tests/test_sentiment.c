@@ -151,6 +151,34 @@ test_elongation(void)
 }
 
 static void
+test_rating_blend(void)
+{
+	struct sentiment s;
+
+	/* Weight 0 or no rating: the text score stands. */
+	s = score_with(rules, "bad");
+	sentiment_blend_rating(&s, NULL, 1.0, 0);
+	CHECK_NEAR(s.compound, norm(-2), 1e-9);
+	sentiment_blend_rating(&s, NULL, -1, 0.5);
+	CHECK_NEAR(s.compound, norm(-2), 1e-9);
+	CHECK_INT(s.label, SENT_NEGATIVE);
+	/* Five stars (1.0 -> +1) at half weight lift a negative text to positive. */
+	sentiment_blend_rating(&s, NULL, 1.0, 0.5);
+	CHECK_NEAR(s.compound, 0.5 * norm(-2) + 0.5, 1e-9);
+	CHECK_INT(s.label, SENT_POSITIVE);
+	/* Weight 1: the rating alone; three of five stars (0.5) is neutral. */
+	s = score_with(rules, "great love");
+	sentiment_blend_rating(&s, NULL, 0.5, 1);
+	CHECK_NEAR(s.compound, 0, 1e-9);
+	CHECK_INT(s.label, SENT_NEUTRAL);
+	/* One star (0) at a quarter weight pulls a neutral text negative. */
+	s = score_with(rules, "stuff");
+	sentiment_blend_rating(&s, NULL, 0, 0.25);
+	CHECK_NEAR(s.compound, -0.25, 1e-9);
+	CHECK_INT(s.label, SENT_NEGATIVE);
+}
+
+static void
 test_punctuation(void)
 {
 	CHECK_NEAR(compound("good!"), norm(2.292), 1e-6);
@@ -459,6 +487,7 @@ main(void)
 	RUN(test_boosters);
 	RUN(test_caps);
 	RUN(test_elongation);
+	RUN(test_rating_blend);
 	RUN(test_punctuation);
 	RUN(test_contrast);
 	RUN(test_phrases);
