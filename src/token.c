@@ -173,7 +173,10 @@ word_put(struct tokens *t, const unsigned char *s, size_t k, uint32_t c,
 		t->nlower++;
 		return;
 	}
-	memcpy(p, s, k);
+	if (k == 1)
+		*p = (char)*s;       /* most words are ASCII: no memcpy call */
+	else
+		memcpy(p, s, k);
 	t->nlower += k;
 	if (c >= 'A' && c <= 'Z')
 		*p += 'a' - 'A', ++*upper;
@@ -217,7 +220,15 @@ read_word(struct tokens *t, const struct lexicon *lx, const unsigned char *s,
 
 	if (!tok_begin(t, MAX_WORD))
 		return n;
-	while (i < n && (k = utf8_decode(s + i, n - i, &c))) {
+	while (i < n) {
+		/* The common case first, without decoding: an ASCII letter or digit. */
+		if (s[i] < 0x80 && is_letter(s[i])) {
+			word_put(t, s + i, 1, s[i], &w);
+			i++;
+			continue;
+		}
+		if (!(k = utf8_decode(s + i, n - i, &c)))
+			break;
 		if (c == '\'' || c == 0x2019 || c == '.' || c == ',') {
 			if (!inner_mark(s, n, i, k, c))
 				break;
