@@ -90,6 +90,7 @@ help:
 	@echo "make install    install under PREFIX (default /usr/local), honours DESTDIR"
 	@echo "make bench-match, bench-score   throughput of matching and scoring"
 	@echo "make bench-fetch  one run over 2,000 loopback feeds, then all-304 (BENCH_FEEDS=...)"
+	@echo "make bench-sentiment   earshot score against the npm sentiment peers"
 	@echo "make eval       sentiment accuracy on ../shared/data/sentiment (SHARED=DIR)"
 	@echo "make fuzz       run the fuzzers (FUZZ_SECONDS=60 each)"
 

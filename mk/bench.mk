@@ -29,3 +29,23 @@ $(BENCH_SCORE): tests/bench_score.c $(SCORE_SRC) $(SCORE_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O2 $(LDFLAGS) -o $@ tests/bench_score.c \
 	    $(SCORE_SRC) src/log.c src/util.c src/buf.c $(LDLIBS)
+
+# make bench-sentiment: `earshot score` against the npm peers vader-sentiment
+# and sentiment (AFINN) on BENCH_SENTENCES generated short sentences, as a
+# table of sentences/s with ratios, plus the lexicon load time. The peers are
+# installed into PEER_DIR (see mk/eval.mk) and skipped when they cannot be.
+BENCH_SENTENCES ?= 200000
+PEER_DIR        ?= $(BUILD)/peers
+
+.PHONY: bench-sentiment
+bench-sentiment: $(EARSHOT) $(BENCH_SCORE)
+	@mkdir -p $(BUILD)/bench
+	@scripts/bench-sentences $(BENCH_SENTENCES) >$(BUILD)/bench/sentences.txt
+	@if why=$$(scripts/sentiment-peers $(PEER_DIR) 2>&1); then \
+		scripts/bench-sentiment $(EARSHOT) $(BENCH_SCORE) \
+		    $(BUILD)/bench/sentences.txt $(PEER_DIR); \
+	else \
+		echo "bench-sentiment: npm peers skipped: $$why"; \
+		scripts/bench-sentiment $(EARSHOT) $(BENCH_SCORE) \
+		    $(BUILD)/bench/sentences.txt; \
+	fi

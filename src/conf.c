@@ -118,6 +118,8 @@ validate(struct conf *c)
 		}
 		if (b->negative_threshold > 1)
 			b->negative_threshold = c->negative_threshold;
+		if (b->rating_weight < 0)
+			b->rating_weight = c->rating_weight;
 		for (j = 0; j < b->competitors.n; j++) {
 			if (!conf_brand_by_name(c, b->competitors.v[j])) {
 				log_error("%s:%d: brand '%s': competitor '%s' is not a brand in "

@@ -21,6 +21,7 @@ struct conf_brand {
 	struct strlist match, exclude, require, feeds, competitors, lexicon;
 	int case_sensitive;
 	double negative_threshold;  /* alert at or below this compound score */
+	double rating_weight;       /* star rating's share of the score, 0..1 */
 };
 
 struct conf_feed {
@@ -55,6 +56,7 @@ struct conf {
 	long stall_timeout;     /* under 10 bytes/s for this long aborts */
 	long context_sentences;
 	double pos_threshold, neg_threshold, negative_threshold;
+	double rating_weight;   /* 0 (default): text only; 1: the item's rating only */
 	struct conf_brand *brands;
 	size_t nbrands;
 	struct conf_feed *feeds;

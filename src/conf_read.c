@@ -71,6 +71,7 @@ static const struct key keys[] = {
 	{ "positive_threshold", S_GLOBAL, V_DOUBLE,   G(pos_threshold), 0, 1 },
 	{ "negative_label_threshold", S_GLOBAL, V_DOUBLE, G(neg_threshold), -1, 0 },
 	{ "negative_threshold", S_GLOBAL, V_DOUBLE,   G(negative_threshold), -1, 1 },
+	{ "rating_weight",      S_GLOBAL, V_DOUBLE,   G(rating_weight), 0, 1 },
 
 	{ "match",              S_BRAND, V_LIST,   B(match), 0, 0 },
 	{ "exclude",            S_BRAND, V_LIST,   B(exclude), 0, 0 },
@@ -80,6 +81,7 @@ static const struct key keys[] = {
 	{ "lexicon",            S_BRAND, V_PATHS,  B(lexicon), 0, 0 },
 	{ "case_sensitive",     S_BRAND, V_BOOL,   B(case_sensitive), 0, 0 },
 	{ "negative_threshold", S_BRAND, V_DOUBLE, B(negative_threshold), -1, 1 },
+	{ "rating_weight",      S_BRAND, V_DOUBLE, B(rating_weight), 0, 1 },
 
 	{ "type",         S_FEED, V_STR,      F(type), 0, 0 },
 	{ "url",          S_FEED, V_URL,      F(url), 0, 0 },
@@ -334,6 +336,7 @@ start_section(struct ctx *x, char *hdr)
 		b->file = x->file;
 		b->line = x->line;
 		b->negative_threshold = 2;   /* "unset": inherits the global one */
+		b->rating_weight = -1;       /* likewise */
 		x->sect = S_BRAND;
 		x->obj = b;
 	} else {

@@ -209,6 +209,25 @@ aspects_csv(const struct lexicon *lx, unsigned bits, struct buf *out)
 	}
 }
 
+/* An item with a star rating: the rating is reported next to the text score
+ * in the reason, and blended into the score as the brand's rating_weight
+ * says (0, the default, leaves the text score alone). */
+static void
+rating_note(struct sentiment *sc, const struct sentiment_opts *so,
+    const struct item *it, double weight, struct buf *reason)
+{
+	double text = sc->compound;
+
+	if (it->rating < 0)
+		return;
+	sentiment_blend_rating(sc, so, it->rating, weight);
+	buf_printf(reason, "; text %+.2f, rating %.3g/%g", text,
+	    it->rating * (it->rating_scale > 0 ? it->rating_scale : 1),
+	    it->rating_scale > 0 ? it->rating_scale : 1);
+	if (weight > 0)
+		buf_printf(reason, ", blended %+.2f (rating_weight %g)", sc->compound, weight);
+}
+
 /* Builds, scores and records the mention of one brand in the current item;
  * alerts when it is negative enough. */
 static int
@@ -250,11 +269,12 @@ record_hit(struct run *r, const struct item *it, const struct match_hit *h, int6
 	m.hl_start = h->start - h->ctx_start;
 	m.hl_end = h->end - h->ctx_start;
 	sentiment_score(lx, &r->so, m.snippet, strlen(m.snippet), &sc);
-	m.compound = sc.compound;
-	m.label = sc.label;
 	aspects_csv(lx, sc.aspects, &aspects);
 	m.aspects = aspects.data;
 	sentiment_reason(lx, m.snippet, strlen(m.snippet), &reason);
+	rating_note(&sc, &r->so, it, b->rating_weight, &reason);
+	m.compound = sc.compound;
+	m.label = sc.label;
 	m.reason = reason.data;
 	if (!(json = record_mention(&m)))
 		goto out;

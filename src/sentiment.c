@@ -85,8 +85,11 @@ make_units(struct analysis *a, const struct lexicon *lx)
 		u->sent = a->tk.tok[t].sent;
 		u->clause = a->tk.tok[t].clause;
 		u->shout = 1;
-		for (i = t; i < t + n; i++)
+		u->stretched = 0;
+		for (i = t; i < t + n; i++) {
 			u->shout &= a->tk.tok[i].shout;
+			u->stretched |= a->tk.tok[i].stretched;
+		}
 		u->contrast = -1;
 		u->factor = 1;
 		if (u->e && u->e->aspect >= 0 && u->e->aspect < 32)
@@ -182,6 +185,8 @@ look_back(struct analysis *a, struct hit *h, size_t k, int mixed)
 
 			if (u->shout && mixed)
 				w += sign(w) * CAPS;
+			if (u->stretched)
+				w += sign(w) * STRETCH;
 			w *= decay[d - 1];
 			h->boost_unit[h->nboost] = (int16_t)j;
 			h->boost[h->nboost++] = (float)(sign(h->base) * w);
@@ -218,8 +223,10 @@ score_unit(struct analysis *a, size_t k, int mixed)
 	h->base = (float)u->e->valence;
 	if (u->shout && mixed)
 		h->caps = (float)(sign(h->base) * CAPS);
+	if (u->stretched)
+		h->stretch = (float)(sign(h->base) * STRETCH);
 	look_back(a, h, k, mixed);
-	v = h->base + h->caps;
+	v = h->base + h->caps + h->stretch;
 	for (i = 0; i < h->nboost; i++)
 		v += h->boost[i];
 	for (i = 0; i < h->nneg; i++)
@@ -294,6 +301,33 @@ sentiment_opts_default(struct sentiment_opts *o)
 	o->neg_threshold = -0.05;
 }
 
+static enum sentiment_label
+label_of(const struct sentiment_opts *o, double compound)
+{
+	return compound >= o->pos_threshold ? SENT_POSITIVE :
+	    compound <= o->neg_threshold ? SENT_NEGATIVE : SENT_NEUTRAL;
+}
+
+void
+sentiment_blend_rating(struct sentiment *s, const struct sentiment_opts *o,
+    double rating, double weight)
+{
+	struct sentiment_opts def;
+
+	if (rating < 0 || !(weight > 0))
+		return;
+	if (!o) {
+		sentiment_opts_default(&def);
+		o = &def;
+	}
+	if (rating > 1)
+		rating = 1;
+	if (weight > 1)
+		weight = 1;
+	s->compound = (1 - weight) * s->compound + weight * (2 * rating - 1);
+	s->label = label_of(o, s->compound);
+}
+
 void
 sentiment_finish(const struct analysis *a, const struct sentiment_opts *o,
     struct sentiment *out)
@@ -314,8 +348,7 @@ sentiment_finish(const struct analysis *a, const struct sentiment_opts *o,
 	out->neg = total > 0 ? a->neg / total : 0;
 	out->neu = total > 0 ? a->neu / total : 1;
 	out->aspects = a->aspects;
-	out->label = out->compound >= o->pos_threshold ? SENT_POSITIVE :
-	    out->compound <= o->neg_threshold ? SENT_NEGATIVE : SENT_NEUTRAL;
+	out->label = label_of(o, out->compound);
 }
 
 void

@@ -28,6 +28,13 @@ void sentiment_opts_default(struct sentiment_opts *o);
  * scored on its first 512 (invalid UTF-8 separates words). */
 void sentiment_score(const struct lexicon *lx, const struct sentiment_opts *o,
     const char *text, size_t len, struct sentiment *out);
+/* Blends a star rating into s: rating is normalised to 0..1 (negative: the
+ * item has none, and s is left alone), mapped to -1..+1 and mixed in with
+ * weight 0..1 (0: text only, 1: rating only); s->label follows the new
+ * compound with o's thresholds (NULL for defaults). Never fails. */
+void sentiment_blend_rating(struct sentiment *s, const struct sentiment_opts *o,
+    double rating, double weight);
+
 /* Appends a one-line reason for a responder to out, e.g.
  * "'refund' -2.1, 'never again' -2.5 (negated: 'good'); about billing".
  * At most five terms, strongest first. Returns 0, or -1 if out of memory. */

@@ -42,6 +42,8 @@ brief_notes(const struct analysis *a, const struct hit *h, struct buf *out)
 		rc |= buf_printf(out, "%s" UNIT_FMT, sep, UNIT_ARG(a, h->boost_unit[i]));
 	if (h->caps)
 		rc |= buf_printf(out, "%scaps", sep), sep = ", ";
+	if (h->stretch)
+		rc |= buf_printf(out, "%selongated", sep), sep = ", ";
 	if (u->contrast >= 0)
 		rc |= buf_printf(out, "%s%s " UNIT_FMT, sep, contrast_place(a, h->unit),
 		    UNIT_ARG(a, u->contrast)), sep = ", ";
@@ -110,6 +112,8 @@ explain_hit(const struct analysis *a, const struct hit *h, struct buf *out)
 	    h->base, u->e->words > 1 ? " (phrase)" : "");
 	if (h->caps)
 		rc |= buf_printf(out, "  ALL CAPS in mixed-case text: %+.3f\n", h->caps);
+	if (h->stretch)
+		rc |= buf_printf(out, "  elongated: %+.3f\n", h->stretch);
 	for (i = 0; i < h->nboost; i++)
 		rc |= buf_printf(out, "  %s by " UNIT_FMT ": %+.3f\n",
 		    fabs(h->base + h->boost[i]) >= fabs(h->base) ? "boosted" : "damped",

@@ -15,6 +15,7 @@
 #define NEGATE (-0.74)     /* a negated valence flips and weakens */
 #define NEVER_SO 1.25      /* "never so good": emphasis, not negation */
 #define CAPS 0.733         /* an ALL CAPS word in mixed-case text */
+#define STRETCH 0.3        /* an elongated word: "goood", "sooo" (earshot's own) */
 #define EXCL 0.292         /* per '!', up to MAX_EXCL */
 #define MAX_EXCL 4
 #define QUEST 0.18         /* per '?' when there are two or more */
@@ -27,6 +28,7 @@ struct unit {
 	uint16_t off, len;       /* in tk.lower: its tokens joined by single spaces */
 	uint16_t sent, clause;
 	uint8_t shout;
+	uint8_t stretched;       /* one of its words was elongated */
 	int16_t contrast;        /* the contrast word weighing it, or -1 */
 	float factor;            /* contrast weight: BEFORE_BUT, 1 or AFTER_BUT */
 	const struct lexicon_entry *e;
@@ -40,7 +42,7 @@ struct hit {
 	uint8_t nboost;
 	int16_t boost_unit[WINDOW];
 	float boost[WINDOW];
-	float base, caps, emph, value;
+	float base, caps, stretch, emph, value;
 };
 
 struct analysis {

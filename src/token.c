@@ -96,6 +96,7 @@ tok_begin(struct tokens *t, size_t n)
 	tk->sent = (uint16_t)t->sent;
 	tk->clause = (uint16_t)t->clause;
 	tk->shout = 0;
+	tk->stretched = 0;
 	t->open = 1;
 	return 1;
 }
@@ -133,21 +134,49 @@ inner_mark(const unsigned char *s, size_t n, size_t i, size_t k, uint32_t c)
 	return is_letter(next);
 }
 
-/* Appends one code point of a word to lower[], lower-cased, counting case. */
+/* A word's case and its elongation ("sooo"): the positions in the word
+ * where a letter was a third in a row and so dropped, one bit each. */
+struct word_state {
+	unsigned upper, lower;
+	uint64_t stretched;  /* bit i: the letter at i of the kept form repeated */
+};
+
+/* 1 when the lower-cased ASCII letter c would be the third of a run. */
+static int
+third_in_row(const struct tokens *t, uint32_t c)
+{
+	size_t start = t->tok[t->ntok].off, n = t->nlower - start;
+	char l = (char)(c | 0x20);
+
+	return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && n >= 2 &&
+	    t->lower[t->nlower - 1] == l && t->lower[t->nlower - 2] == l;
+}
+
+/* Appends one code point of a word to lower[], lower-cased, counting case;
+ * a letter's third repeat and later ones are dropped ("goood" -> "good"). */
 static void
 word_put(struct tokens *t, const unsigned char *s, size_t k, uint32_t c,
-    unsigned *upper, unsigned *lower)
+    struct word_state *w)
 {
 	char *p = t->lower + t->nlower;
+	unsigned *upper = &w->upper, *lower = &w->lower;
 
 	if (t->nlower + k - t->tok[t->ntok].off > MAX_WORD)
 		return;
+	if (third_in_row(t, c)) {
+		w->stretched |= (uint64_t)1 << (t->nlower - 1 - t->tok[t->ntok].off);
+		c >= 'a' ? ++*lower : ++*upper;
+		return;
+	}
 	if (c == 0x2019) {
 		*p = '\'';
 		t->nlower++;
 		return;
 	}
-	memcpy(p, s, k);
+	if (k == 1)
+		*p = (char)*s;       /* most words are ASCII: no memcpy call */
+	else
+		memcpy(p, s, k);
 	t->nlower += k;
 	if (c >= 'A' && c <= 'Z')
 		*p += 'a' - 'A', ++*upper;
@@ -159,28 +188,61 @@ word_put(struct tokens *t, const unsigned char *s, size_t k, uint32_t c,
 		++*lower;
 }
 
+/* An elongated word the lexicon does not know in its two-letter form
+ * ("soo") is tried with each stretched letter once ("so"); the form the
+ * lexicon knows, if either, is kept. */
+static void
+unstretch(struct tokens *t, const struct lexicon *lx, uint64_t stretched)
+{
+	struct token *tk = &t->tok[t->ntok];
+	char *w = t->lower + tk->off, key[MAX_WORD];
+	size_t n = t->nlower - tk->off, i, m = 0;
+
+	if (lexicon_find(lx, w, n))
+		return;
+	for (i = 0; i < n; i++)
+		if (!(i < 64 && (stretched >> i & 1)))
+			key[m++] = w[i];
+	if (!lexicon_find(lx, key, m))
+		return;
+	memcpy(w, key, m);
+	t->nlower = tk->off + m;
+}
+
 /* A word: letters and digits with inner marks. Returns the bytes consumed. */
 static size_t
-read_word(struct tokens *t, const unsigned char *s, size_t n)
+read_word(struct tokens *t, const struct lexicon *lx, const unsigned char *s,
+    size_t n)
 {
 	size_t i = 0, k;
-	unsigned upper = 0, lower = 0;
+	struct word_state w = { 0, 0, 0 };
 	uint32_t c;
 
 	if (!tok_begin(t, MAX_WORD))
 		return n;
-	while (i < n && (k = utf8_decode(s + i, n - i, &c))) {
+	while (i < n) {
+		/* The common case first, without decoding: an ASCII letter or digit. */
+		if (s[i] < 0x80 && is_letter(s[i])) {
+			word_put(t, s + i, 1, s[i], &w);
+			i++;
+			continue;
+		}
+		if (!(k = utf8_decode(s + i, n - i, &c)))
+			break;
 		if (c == '\'' || c == 0x2019 || c == '.' || c == ',') {
 			if (!inner_mark(s, n, i, k, c))
 				break;
 		} else if (!is_letter(c))
 			break;
-		word_put(t, s + i, k, c, &upper, &lower);
+		word_put(t, s + i, k, c, &w);
 		i += k;
 	}
-	t->tok[t->ntok].shout = upper >= 2 && !lower;
-	t->shout_words += upper >= 2 && !lower;
-	t->lower_words += lower > 0;
+	t->tok[t->ntok].shout = w.upper >= 2 && !w.lower;
+	t->tok[t->ntok].stretched = w.stretched != 0;
+	if (w.stretched)
+		unstretch(t, lx, w.stretched);
+	t->shout_words += w.upper >= 2 && !w.lower;
+	t->lower_words += w.lower > 0;
 	tok_end(t);
 	return i ? i : 1;
 }
@@ -298,7 +360,7 @@ token_split(struct tokens *t, const struct lexicon *lx, const char *text,
 			continue;
 		}
 		if (is_letter(c))
-			k = read_word(t, s + i, len - i);
+			k = read_word(t, lx, s + i, len - i);
 		else if (is_emoji(c))
 			k = read_emoji(t, s + i, len - i);
 		else if (!(c < 0x80 && spaced && (k = read_emoticon(t, lx, s + i, len - i)))) {

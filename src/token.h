@@ -16,6 +16,7 @@ struct token {
 	uint16_t off, len;       /* in lower[] */
 	uint16_t sent, clause;   /* phrases stay in a clause, rules in a sentence */
 	uint8_t shout;           /* ALL CAPS, two letters or more */
+	uint8_t stretched;       /* elongated: "sooo" was read as "so" */
 };
 
 /* Everything is in the struct (put it on the stack): nothing is allocated. */
@@ -32,7 +33,8 @@ struct tokens {
 };
 
 /* Splits text[0..len) (UTF-8; text may be NULL when len is 0) into t,
- * replacing what t held. lx is only asked which ASCII runs are emoticons.
+ * replacing what t held. lx is only asked which ASCII runs are emoticons
+ * and which form of an elongated word it knows ("sooo": "soo", else "so").
  * Never fails: a text past the limits is cut (t->truncated set), and an
  * invalid byte separates words. */
 void token_split(struct tokens *t, const struct lexicon *lx, const char *text,

@@ -1,5 +1,7 @@
 /* make bench-score: sentiment scoring throughput with the bundled lexicon,
- * printed as texts/s and microseconds per text. Run from the repo root. */
+ * printed as texts/s and microseconds per text, after the time to load the
+ * lexicon (best of five). `bench_score --load` prints only that, for
+ * `make bench-sentiment`. Run from the repo root. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -16,8 +18,34 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Loads the lexicon five times and prints the fastest; returns the last
+ * load (the caller frees it) or NULL with the reason printed. */
+static struct lexicon *
+timed_load(void)
+{
+	const char *path = "lexicon/en.tsv";
+	struct lexicon *lx = NULL;
+	double best = 1e9, t0;
+	char err[512];
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		lexicon_free(lx);
+		t0 = now();
+		if (!(lx = lexicon_load(&path, 1, err, sizeof err))) {
+			fprintf(stderr, "bench-score: %s\n", err);
+			return NULL;
+		}
+		if (now() - t0 < best)
+			best = now() - t0;
+	}
+	printf("lexicon load: %.2f ms for %zu terms (best of 5; target < 20 ms)\n",
+	    best * 1e3, lexicon_size(lx));
+	return lx;
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	static const char *const texts[] = {
 		"The Acme app logged me out three times today and support kept me on "
@@ -29,16 +57,16 @@ main(void)
 		"Initech support fixed my router in ten minutes. Friendly, quick and no "
 		"upselling. Highly recommend!",
 	};
-	const char *path = "lexicon/en.tsv";
 	struct lexicon *lx;
 	struct sentiment s;
 	double t0, dt, sum = 0;
 	size_t bytes = 0, i, n = 1000000;
-	char err[512];
 
-	if (!(lx = lexicon_load(&path, 1, err, sizeof err))) {
-		fprintf(stderr, "bench-score: %s\n", err);
+	if (!(lx = timed_load()))
 		return 1;
+	if (argc > 1 && strcmp(argv[1], "--load") == 0) {
+		lexicon_free(lx);
+		return 0;
 	}
 	t0 = now();
 	for (i = 0; i < n; i++) {

@@ -42,14 +42,19 @@ ids "$T/ref/o/alerts.jsonl" | sort >"$T/ref-alerts"
 httpd_start --record "$T/received"
 sed -i "s/PORT/$HTTPD_PORT/" "$T/crash.conf"
 curl -sf "http://127.0.0.1:$HTTPD_PORT/mode/slow/0.02" >/dev/null || bad "receiver mode"
+# Every run polls all feeds (--all), so even once everything is recorded a
+# run has work to be killed in; short delays keep kills likely on a fast
+# or a loaded machine, and the list is long enough that WANT_KILLS is
+# reached either way.
 python3 -c 'import random,sys
 r = random.Random(int(sys.argv[1]))
-for _ in range(int(sys.argv[2]) * 3): print("%.3f" % r.uniform(0, 0.3))' "$SEED" "$WANT_KILLS" \
+for _ in range(int(sys.argv[2]) * 8): print("%.3f" % r.uniform(0, 0.15))' "$SEED" "$WANT_KILLS" \
 	>"$T/delays"
 kills=0 runs=0
 while read -r d; do
 	[ "$kills" -ge "$WANT_KILLS" ] && break
-	"$EARSHOT" run -c "$T/crash.conf" --state-dir "$T/s" --out-dir "$T/s/o" 2>>"$T/log" &
+	"$EARSHOT" run --all -c "$T/crash.conf" --state-dir "$T/s" --out-dir "$T/s/o" \
+		2>>"$T/log" &
 	pid=$!
 	sleep "$d"; kill -KILL "$pid" 2>/dev/null; { wait "$pid"; } 2>/dev/null; rc=$?
 	runs=$((runs + 1))

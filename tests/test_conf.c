@@ -60,9 +60,10 @@ test_full(void)
 	CHECK_INT(load(&c, "main.conf",
 	    "# comment\nstate_dir = st\nout_dir = /abs/out  # trailing comment\n"
 	    "interval = 30m\nkeep_days = 30\nmax_body = 2M\nstall_timeout = 45s\n"
+	    "rating_weight = 0.25\n"
 	    "[brand Acme]\nmatch = \\bacme\\b\nmatch = acme\\#1\nexclude = anvils?\n"
 	    "competitors = Globex\nnegative_threshold = -0.7\ncase_sensitive = yes\n"
-	    "[brand Globex]\nmatch = globex\n"
+	    "[brand Globex]\nmatch = globex\nrating_weight = 1\n"
 	    "[alert]\nwebhook = https://hooks.example/${EARSHOT_TEST_TOKEN}\n"
 	    "command = /bin/cat -n\n"
 	    "include = *.feed\n"), 0);
@@ -79,6 +80,9 @@ test_full(void)
 	CHECK_STR(c.brands[0].exclude.v[0], "anvils?");
 	CHECK_NEAR(c.brands[0].negative_threshold, -0.7, 1e-9);
 	CHECK_NEAR(c.brands[1].negative_threshold, -0.5, 1e-9);  /* global default */
+	CHECK_NEAR(c.rating_weight, 0.25, 1e-9);
+	CHECK_NEAR(c.brands[0].rating_weight, 0.25, 1e-9);       /* inherited */
+	CHECK_NEAR(c.brands[1].rating_weight, 1, 1e-9);
 	CHECK_INT(c.brands[0].case_sensitive, 1);
 	CHECK_STR(c.alert.webhook, "https://hooks.example/s3cret");
 	CHECK_INT(c.alert.command.n, 2);
@@ -144,6 +148,9 @@ test_errors(void)
 
 	CHECK_INT(load(&c, "e12.conf", "keep_days = 0\n"), -1);
 	CHECK(strstr(logbuf, "out of range") != NULL);
+
+	CHECK_INT(load(&c, "e13.conf", "[brand A]\nmatch = a\nrating_weight = 1.5\n"), -1);
+	CHECK(strstr(logbuf, "e13.conf:3:") != NULL && strstr(logbuf, "out of range") != NULL);
 
 	/* A file is read once: an include loop is an error, and a glob that
 	 * matches the including file (or a device) skips it quietly. */

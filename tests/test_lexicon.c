@@ -342,6 +342,32 @@ test_default_path(void)
 	CHECK(p != NULL && strlen(p) >= 14 && strcmp(p + strlen(p) - 14, "lexicon/en.tsv") == 0);
 }
 
+/* 1 when path's terms are in byte order with no term twice (so that a
+ * duplicate, which would silently override, cannot creep in). */
+static int
+file_sorted(const char *path)
+{
+	char line[512], prev[512] = "";
+	FILE *f = fopen(path, "r");
+	int ok = f != NULL;
+
+	while (ok && fgets(line, sizeof line, f)) {
+		char *tab = strchr(line, '\t');
+
+		if (line[0] == '#' || !tab)
+			continue;
+		*tab = '\0';
+		if (prev[0] && strcmp(prev, line) >= 0) {
+			fprintf(stderr, "%s: '%s' after '%s'\n", path, line, prev);
+			ok = 0;
+		}
+		snprintf(prev, sizeof prev, "%s", line);
+	}
+	if (f)
+		fclose(f);
+	return ok;
+}
+
 /* The real lexicon loads, is big enough, and holds what the brief promises. */
 static void
 test_real_lexicon(void)
@@ -353,7 +379,11 @@ test_real_lexicon(void)
 		fprintf(stderr, "%s\n", err);
 		return;
 	}
-	CHECK(lexicon_size(lx) >= 2000);
+	CHECK(lexicon_size(lx) >= 6000);
+	CHECK(file_sorted("lexicon/en.tsv"));
+	CHECK(valence(lx, "gutted") < 0 && valence(lx, "stoked") > 0 && valence(lx, "smh") < 0);
+	CHECK(valence(lx, "friendliest") > 0 && valence(lx, "sloppiest") < 0);
+	CHECK(valence(lx, "🤮") < 0 && valence(lx, "🥳") > 0 && valence(lx, "^_^") > 0);
 	CHECK(valence(lx, "love") > 2 && valence(lx, "loved") > 2 && valence(lx, "loves") > 2);
 	CHECK(valence(lx, "laggy") < 0 && valence(lx, "overcharged") < 0);
 	CHECK(valence(lx, "helpful") > 0 && valence(lx, "reliable") > 0);

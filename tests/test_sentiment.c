@@ -128,6 +128,57 @@ test_caps(void)
 }
 
 static void
+test_elongation(void)
+{
+	/* A letter three times or more reads as twice ("goood": good), else as
+	 * once ("baaad": bad), and adds STRETCH (0.3) of emphasis. */
+	CHECK_NEAR(compound("goood"), norm(2.3), 1e-6);
+	CHECK_NEAR(compound("goooooooood"), norm(2.3), 1e-6);
+	CHECK_NEAR(compound("baaaad"), norm(-2.3), 1e-6);
+	CHECK_NEAR(compound("BAAAAD stuff"), norm(-2 - 0.733 - 0.3), 1e-6);
+	/* A stretched booster boosts more, a stretched negation still negates. */
+	CHECK_NEAR(compound("veeery good"), norm(2 + 0.25 + 0.3), 1e-6);
+	CHECK_NEAR(compound("nooot good"), norm(2 * -0.74), 1e-6);
+	/* Double letters are not elongation; neither are digits. */
+	CHECK_NEAR(compound("good"), norm(2), 1e-6);
+	CHECK_NEAR(compound("1000 good"), norm(2), 1e-6);
+	/* A stretched word neither form of which is known stays unknown. */
+	CHECK_NEAR(compound("gooodd"), 0, 1e-9);
+	CHECK_HAS(explain(rules, "goood"), "elongated: +0.300");
+	CHECK_HAS(reason(rules, "baaad"), "'bad' -2.3 (elongated)");
+	if (real)
+		CHECK(score_with(real, "sooo goood").compound > score_with(real, "so good").compound);
+}
+
+static void
+test_rating_blend(void)
+{
+	struct sentiment s;
+
+	/* Weight 0 or no rating: the text score stands. */
+	s = score_with(rules, "bad");
+	sentiment_blend_rating(&s, NULL, 1.0, 0);
+	CHECK_NEAR(s.compound, norm(-2), 1e-9);
+	sentiment_blend_rating(&s, NULL, -1, 0.5);
+	CHECK_NEAR(s.compound, norm(-2), 1e-9);
+	CHECK_INT(s.label, SENT_NEGATIVE);
+	/* Five stars (1.0 -> +1) at half weight lift a negative text to positive. */
+	sentiment_blend_rating(&s, NULL, 1.0, 0.5);
+	CHECK_NEAR(s.compound, 0.5 * norm(-2) + 0.5, 1e-9);
+	CHECK_INT(s.label, SENT_POSITIVE);
+	/* Weight 1: the rating alone; three of five stars (0.5) is neutral. */
+	s = score_with(rules, "great love");
+	sentiment_blend_rating(&s, NULL, 0.5, 1);
+	CHECK_NEAR(s.compound, 0, 1e-9);
+	CHECK_INT(s.label, SENT_NEUTRAL);
+	/* One star (0) at a quarter weight pulls a neutral text negative. */
+	s = score_with(rules, "stuff");
+	sentiment_blend_rating(&s, NULL, 0, 0.25);
+	CHECK_NEAR(s.compound, -0.25, 1e-9);
+	CHECK_INT(s.label, SENT_NEGATIVE);
+}
+
+static void
 test_punctuation(void)
 {
 	CHECK_NEAR(compound("good!"), norm(2.292), 1e-6);
@@ -435,6 +486,8 @@ main(void)
 	RUN(test_negation);
 	RUN(test_boosters);
 	RUN(test_caps);
+	RUN(test_elongation);
+	RUN(test_rating_blend);
 	RUN(test_punctuation);
 	RUN(test_contrast);
 	RUN(test_phrases);
