@@ -410,7 +410,10 @@ text_from_html(const char *s, size_t n, int flags)
 			i += len;
 		} else if (s[i] == '\n' || s[i] == '\r') {
 			/* Source line breaks are just spaces in HTML. */
-			o.space = 1;
+			if (flags & TEXT_KEEP_BREAKS)
+				out_cp(&o, '\n');
+			else
+				o.space = 1;
 			i++;
 		} else {
 			i = out_raw(&o, s, n, i);
