@@ -91,6 +91,7 @@ help:
 	@echo "make bench-match, bench-score   throughput of matching and scoring"
 	@echo "make eval       sentiment accuracy on ../shared/data/sentiment (SHARED=DIR)"
 	@echo "make fuzz       run the fuzzers (FUZZ_SECONDS=60 each)"
+	@echo "make conformance  the parser on feedparser's corpus (SHARED_CORPUS=DIR)"
 
 # Further targets (bench, eval, fuzz, conformance) live in mk/*.mk.
 -include mk/*.mk
