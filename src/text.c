@@ -230,6 +230,14 @@ out_raw(struct out *o, const char *s, size_t n, size_t i)
 	unsigned char c = (unsigned char)s[i];
 	size_t k;
 
+	/* A run of visible ASCII in one copy: most of any text. */
+	for (k = i; k < n && (unsigned char)s[k] > ' ' && (unsigned char)s[k] < 0x7f &&
+	    s[k] != '<' && s[k] != '&'; k++)
+		;
+	if (k > i + 1) {
+		out_bytes(o, s + i, k - i);
+		return k;
+	}
 	if (c < 0x80) {
 		out_cp(o, c);
 		return i + 1;
