@@ -89,6 +89,7 @@ help:
 	@echo "make valgrind   run all tests under valgrind memcheck"
 	@echo "make install    install under PREFIX (default /usr/local), honours DESTDIR"
 	@echo "make bench-match, bench-score   throughput of matching and scoring"
+	@echo "make bench-parse  parsing throughput vs libxml2 and python3-feedparser"
 	@echo "make eval       sentiment accuracy on ../shared/data/sentiment (SHARED=DIR)"
 	@echo "make fuzz       run the fuzzers (FUZZ_SECONDS=60 each)"
 	@echo "make conformance  the parser on feedparser's corpus (SHARED_CORPUS=DIR)"
