@@ -222,6 +222,13 @@ out_cp(struct out *o, unsigned long cp)
 		out_bytes(o, u, text_utf8_put(cp, u));
 }
 
+/* 1 for visible ASCII that is neither markup nor a reference. */
+static int
+plain_visible(char c)
+{
+	return (unsigned char)c > ' ' && (unsigned char)c < 0x7f && c != '<' && c != '&';
+}
+
 /* Copies one character of raw input at s[i]; returns the next index.
  * Invalid UTF-8 passes through for utf8_sanitize to mark at the end. */
 static size_t
@@ -230,9 +237,10 @@ out_raw(struct out *o, const char *s, size_t n, size_t i)
 	unsigned char c = (unsigned char)s[i];
 	size_t k;
 
-	/* A run of visible ASCII in one copy: most of any text. */
-	for (k = i; k < n && (unsigned char)s[k] > ' ' && (unsigned char)s[k] < 0x7f &&
-	    s[k] != '<' && s[k] != '&'; k++)
+	/* A run of visible ASCII, words with single spaces between, in one
+	 * copy: most of any text, and just what collapsing would write. */
+	for (k = i; k < n && (plain_visible(s[k]) ||
+	    (s[k] == ' ' && k > i && k + 1 < n && plain_visible(s[k + 1]))); k++)
 		;
 	if (k > i + 1) {
 		out_bytes(o, s + i, k - i);
