@@ -91,8 +91,10 @@ help:
 	@echo "make bench-match, bench-score   throughput of matching and scoring"
 	@echo "make bench-fetch  one run over 2,000 loopback feeds, then all-304 (BENCH_FEEDS=...)"
 	@echo "make bench-sentiment   earshot score against the npm sentiment peers"
+	@echo "make bench-parse  parsing throughput vs libxml2 and python3-feedparser"
 	@echo "make eval       sentiment accuracy on ../shared/data/sentiment (SHARED=DIR)"
 	@echo "make fuzz       run the fuzzers (FUZZ_SECONDS=60 each)"
+	@echo "make conformance  the parser on feedparser's corpus (SHARED_CORPUS=DIR)"
 
 # Further targets (bench, eval, fuzz, conformance) live in mk/*.mk.
 -include mk/*.mk

@@ -138,7 +138,7 @@ print_item(struct item *it, void *ctx)
 	json_object_set_new(o, "rating", it->rating < 0 ? json_null() : json_real(it->rating));
 	json_object_set_new(o, "rating_scale",
 	    it->rating_scale > 0 ? json_real(it->rating_scale) : json_null());
-	json_dumpf(o, stdout, JSON_COMPACT);
+	json_dumpf(o, stdout, JSON_COMPACT | JSON_REAL_PRECISION(10));
 	putchar('\n');
 	json_decref(o);
 	return 0;
@@ -249,7 +249,9 @@ cmd_parse(int argc, char **argv)
 		if (type < 0)
 			type = map ? parse_type_from_name(def.conf.feeds[0].type) : PARSE_AUTO;
 		src.feed = what;
-		src.url = url ? (job.effective_url ? job.effective_url : what) : NULL;
+		/* A saved page's links are relative to where the feed lives. */
+		src.url = url ? (job.effective_url ? job.effective_url : what) :
+		    map ? def.conf.feeds[0].url : NULL;
 		src.content_type = job.content_type;
 		src.data = url ? job.body : b.data;
 		src.len = url ? job.len : b.len;

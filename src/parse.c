@@ -1,11 +1,14 @@
 /* The parse stage's front: type names, sniffing and dispatch. XML feeds
- * are parse_xml.c's, JSON Feeds parse_jsonfeed.c's. */
+ * are parse_xml.c's, JSON Feeds parse_jsonfeed.c's, mapped JSON APIs
+ * parse_json.c's and HTML pages parse_html.c's. */
 #include "parse.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse_html.h"
+#include "parse_json.h"
 #include "parse_jsonfeed.h"
 #include "parse_xml.h"
 #include "text.h"
@@ -28,17 +31,6 @@ parse_type_from_name(const char *name)
 		if (!strcmp(type_names[i].name, name))
 			return (int)type_names[i].type;
 	return -1;
-}
-
-static const char *
-type_name(enum parse_type t)
-{
-	size_t i;
-
-	for (i = 0; i < NELEM(type_names); i++)
-		if (type_names[i].type == t)
-			return type_names[i].name;
-	return "?";
 }
 
 /* 1 if the document, after a BOM and white space, starts like JSON. */
@@ -94,7 +86,7 @@ is_jsonfeed(json_t *root)
 	return json_is_string(v) && strstr(json_string_value(v), "jsonfeed.org") != NULL;
 }
 
-/* JSON documents: sniffed (PARSE_AUTO) or declared JSON Feeds. */
+/* JSON documents: sniffed (PARSE_AUTO), JSON Feeds or mapped APIs. */
 static int
 parse_json_doc(const struct parse_source *src, enum parse_type t, parse_item_fn fn,
     void *ctx, struct parse_stats *st, char *why, size_t whylen)
@@ -109,7 +101,7 @@ parse_json_doc(const struct parse_source *src, enum parse_type t, parse_item_fn 
 	if (t == PARSE_JSONFEED)
 		rc = parse_jsonfeed(src, root, fn, ctx, st, why, whylen);
 	else
-		errf(why, whylen, "type %s is not supported yet", type_name(t));
+		rc = parse_json(src, root, fn, ctx, st, why, whylen);
 	json_decref(root);
 	return rc;
 }
@@ -133,10 +125,10 @@ parse_feed(const struct parse_source *src, parse_item_fn fn, void *ctx,
 		s.type = PARSE_RSS;
 	if (s.type == PARSE_RSS)
 		rc = parse_xml(&s, fn, ctx, st, why, sizeof why);
-	else if (s.type == PARSE_AUTO || s.type == PARSE_JSONFEED)
-		rc = parse_json_doc(&s, s.type, fn, ctx, st, why, sizeof why);
+	else if (s.type == PARSE_HTML)
+		rc = parse_html(&s, fn, ctx, st, why, sizeof why);
 	else
-		errf(why, sizeof why, "type %s is not supported yet", type_name(s.type));
+		rc = parse_json_doc(&s, s.type, fn, ctx, st, why, sizeof why);
 	if (rc < 0)
 		errf(err, errlen, "feed %s: %s", name, why);
 	return rc;

@@ -3,8 +3,8 @@
 #include "parse_jsonfeed.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 
+#include "parse_map.h"
 #include "text.h"
 #include "util.h"
 
@@ -22,17 +22,9 @@ static char *
 jtext(json_t *o, const char *key, int html, int flags)
 {
 	json_t *v = json_object_get(o, key);
-	char *t;
 
-	if (!json_is_string(v))
-		return NULL;
-	t = html ? text_from_html(json_string_value(v), json_string_length(v), flags) :
-	    text_from_plain(json_string_value(v), json_string_length(v), flags);
-	if (t && !*t) {
-		free(t);
-		t = NULL;
-	}
-	return t;
+	return json_is_string(v) ?
+	    pmap_text(json_string_value(v), json_string_length(v), html, flags) : NULL;
 }
 
 /* JSON Feed ids are strings, but 1.0 feeds in the wild use numbers. */
@@ -85,25 +77,17 @@ parse_jsonfeed(const struct parse_source *src, json_t *root, parse_item_fn fn,
 	json_t *items = json_object_get(root, "items"), *o;
 	struct item it;
 	size_t i;
-	int stop = 0;
 
 	if (!json_is_array(items)) {
 		errf(why, whylen, "not a JSON Feed (no \"items\" list)");
 		return -1;
 	}
 	json_array_foreach(items, i, o) {
-		if (stop)
-			break;
 		item_init(&it);
 		if (json_is_object(o))
 			jf_item(o, &it);
-		if (!it.title && !it.text && !it.link) {
-			st->skipped++;
-		} else if (item_finish(&it, src->url, src->fetch_time) == 0) {
-			st->items++;
-			stop = fn(&it, ctx);
-		}
-		item_clear(&it);
+		if (pmap_emit(src, &it, fn, ctx, st))
+			break;
 	}
 	return 0;
 }

@@ -59,12 +59,24 @@ node_ns(struct px *p)
 			return NS_OTHER;
 		return p->atom ? NS_ATOM : NS_NONE;
 	}
-	if (*p->root_uri && !strcmp(uri, p->root_uri))
-		return p->atom ? NS_ATOM : NS_NONE;
-	for (i = 0; i < NELEM(namespaces); i++)
-		if (!strcmp(uri, namespaces[i].uri))
-			ns = namespaces[i].ns;
-	return ns == NS_RSS ? NS_NONE : ns;
+	/* The reader's names are interned: once the root is known, the same
+	 * pointer is the same answer, which spares the lookups per element. */
+	if (p->root && uri == p->last_uri)
+		return p->last_ns;
+	if (*p->root_uri && !strcmp(uri, p->root_uri)) {
+		ns = p->atom ? NS_ATOM : NS_NONE;
+	} else {
+		for (i = 0; i < NELEM(namespaces); i++)
+			if (!strcmp(uri, namespaces[i].uri))
+				ns = namespaces[i].ns;
+		if (ns == NS_RSS)
+			ns = NS_NONE;
+	}
+	if (p->root) {
+		p->last_uri = uri;
+		p->last_ns = ns;
+	}
+	return ns;
 }
 
 static void
@@ -179,6 +191,7 @@ run_reader(struct px *p, xmlTextReaderPtr r)
 	int rc = 0;
 
 	p->r = r;
+	p->last_uri = NULL; /* interned in the reader's own dictionary */
 	while (!p->stop && p->root >= 0 && p->errors < ERRORS_MAX &&
 	    (rc = xmlTextReaderRead(r)) == 1)
 		on_node(p);

@@ -27,6 +27,8 @@ struct px {
 	int root;              /* 0 not seen yet, 1 a feed, -1 something else */
 	char root_name[48];
 	char root_uri[128];    /* an unlisted namespace the root is in, or "" */
+	const char *last_uri;  /* the namespace node_ns saw last (interned) */
+	enum ns last_ns;       /* and what it is */
 	int item_depth;        /* -1 outside an item */
 	int author_depth;      /* depth of the item's Atom <author>, or -1 */
 	struct item it;

@@ -222,6 +222,13 @@ out_cp(struct out *o, unsigned long cp)
 		out_bytes(o, u, text_utf8_put(cp, u));
 }
 
+/* 1 for visible ASCII that is neither markup nor a reference. */
+static int
+plain_visible(char c)
+{
+	return (unsigned char)c > ' ' && (unsigned char)c < 0x7f && c != '<' && c != '&';
+}
+
 /* Copies one character of raw input at s[i]; returns the next index.
  * Invalid UTF-8 passes through for utf8_sanitize to mark at the end. */
 static size_t
@@ -230,6 +237,15 @@ out_raw(struct out *o, const char *s, size_t n, size_t i)
 	unsigned char c = (unsigned char)s[i];
 	size_t k;
 
+	/* A run of visible ASCII, words with single spaces between, in one
+	 * copy: most of any text, and just what collapsing would write. */
+	for (k = i; k < n && (plain_visible(s[k]) ||
+	    (s[k] == ' ' && k > i && k + 1 < n && plain_visible(s[k + 1]))); k++)
+		;
+	if (k > i + 1) {
+		out_bytes(o, s + i, k - i);
+		return k;
+	}
 	if (c < 0x80) {
 		out_cp(o, c);
 		return i + 1;
@@ -410,7 +426,10 @@ text_from_html(const char *s, size_t n, int flags)
 			i += len;
 		} else if (s[i] == '\n' || s[i] == '\r') {
 			/* Source line breaks are just spaces in HTML. */
-			o.space = 1;
+			if (flags & TEXT_KEEP_BREAKS)
+				out_cp(&o, '\n');
+			else
+				o.space = 1;
 			i++;
 		} else {
 			i = out_raw(&o, s, n, i);

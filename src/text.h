@@ -7,7 +7,9 @@
 #include <stdint.h>
 
 enum {
-	TEXT_ONE_LINE = 1 /* line breaks become spaces (titles, authors) */
+	TEXT_ONE_LINE = 1,   /* line breaks become spaces (titles, authors) */
+	TEXT_KEEP_BREAKS = 2 /* text_from_html keeps the source's line breaks
+	                      * (text escaped like HTML but written as plain) */
 };
 
 /* Converts HTML s[0..n) to plain text: tags dropped, script/style/comments

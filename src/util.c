@@ -199,7 +199,9 @@ utf8_sanitize(char *s)
 	size_t n = strlen(s), i = 0, k, bad = 0;
 
 	while (i < n) {
-		if ((k = utf8_seq(p + i, n - i))) {
+		if (p[i] < 0x80) {
+			i++;
+		} else if ((k = utf8_seq(p + i, n - i))) {
 			i += k;
 		} else {
 			p[i++] = '?';

@@ -79,16 +79,41 @@ fix_char(struct xml_fixed *f, const char *s, size_t n, size_t i)
 	return i + k;
 }
 
+/* The end of the run from s[i] of bytes that need no repair (visible
+ * ASCII, spaces, line breaks), stopping at stop and, when markup is set,
+ * at '<' and '&' as well. Copying runs whole keeps the repair pass cheap. */
+static size_t
+plain_run(const char *s, size_t n, size_t i, int markup, char stop)
+{
+	unsigned char c;
+
+	for (; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x80 || c == (unsigned char)stop || (markup && (c == '<' || c == '&')) ||
+		    (c < 0x20 && c != '\t' && c != '\n' && c != '\r'))
+			break;
+	}
+	return i;
+}
+
 /* Copies s[i..] through the end marker (or to the end) unchanged but for
  * fix_char. */
 static size_t
 fix_copy_through(struct xml_fixed *f, const char *s, size_t n, size_t i,
     const char *end)
 {
-	size_t k = strlen(end);
+	size_t k = strlen(end), j;
 
-	while (i < n && !has_prefix(s + i, n - i, end))
-		i = fix_char(f, s, n, i);
+	while (i < n && !has_prefix(s + i, n - i, end)) {
+		/* s[i] is no end marker, even if it starts like one. */
+		if (plain_run(s, i + 1, i, 0, '\0') > i) {
+			j = plain_run(s, n, i + 1, 0, end[0]);
+			put(f, s + i, j - i);
+			i = j;
+		} else {
+			i = fix_char(f, s, n, i);
+		}
+	}
 	if (i < n) {
 		put(f, end, k);
 		i += k;
@@ -170,15 +195,35 @@ fix_entity(struct xml_fixed *f, const char *s, size_t n, size_t i)
 	return i + 1;
 }
 
+/* The end of a run of names, values and spaces in a tag from s[i]: what
+ * fix_tag copies as it is. */
+static size_t
+tag_run(const char *s, size_t n, size_t i)
+{
+	unsigned char c;
+
+	for (; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\'' || c == '>' || c == '<' ||
+		    c == '&')
+			break;
+	}
+	return i;
+}
+
 /* Inside a tag: quoted values get their references fixed; '>' ends it. */
 static size_t
 fix_tag(struct xml_fixed *f, const char *s, size_t n, size_t i)
 {
+	size_t j;
 	char q = 0;
 
 	put(f, "<", 1);
 	for (i++; i < n; ) {
-		if (q && s[i] == '&') {
+		if ((j = tag_run(s, n, i)) > i) {
+			put(f, s + i, j - i);
+			i = j;
+		} else if (q && s[i] == '&') {
 			i = fix_entity(f, s, n, i);
 		} else if (q && s[i] == '<') {
 			put_s(f, "&lt;");
@@ -361,7 +406,7 @@ xml_repair(struct xml_fixed *f, const char *s, size_t n)
 {
 	const char *wide = wide_encoding(s, n);
 	struct buf utf8 = {0};
-	size_t i = 0;
+	size_t i = 0, j;
 
 	memset(f, 0, sizeof *f);
 	if (wide) {
@@ -392,6 +437,8 @@ xml_repair(struct xml_fixed *f, const char *s, size_t n)
 			i = fix_markup(f, s, n, i);
 		else if (s[i] == '&')
 			i = fix_entity(f, s, n, i);
+		else if ((j = plain_run(s, n, i, 1, '\0')) > i)
+			put(f, s + i, j - i), i = j;
 		else
 			i = fix_char(f, s, n, i);
 	}

@@ -6,66 +6,21 @@
 
 #include "parse.h"
 #include "test.h"
+#include "test_items.h"
 #include "test_linear.h"
 #include "util.h"
 
 #define DATA "tests/data/parse/"
-#define MAXGOT 8
 #define FETCH_TIME 1700000000
 #define T_0501_0930 1714555800 /* 2024-05-01T09:30:00Z */
-
-struct got {
-	struct item v[MAXGOT];
-	int n;
-	int stop_after;  /* return non-zero after this many items; 0 = never */
-};
-
-/* Takes every field of the lent item (the stealing the contract allows). */
-static int
-collect(struct item *it, void *ctx)
-{
-	struct got *g = ctx;
-
-	if (g->n < MAXGOT) {
-		g->v[g->n] = *it;
-		it->id = it->link = it->title = it->author = it->text = NULL;
-	}
-	g->n++;
-	return g->stop_after && g->n >= g->stop_after;
-}
-
-static void
-got_free(struct got *g)
-{
-	int i;
-
-	for (i = 0; i < g->n && i < MAXGOT; i++)
-		item_clear(&g->v[i]);
-	memset(g, 0, sizeof *g);
-}
 
 static char *
 load(const char *name, size_t *len)
 {
 	char path[256];
-	FILE *f;
-	char *s = NULL;
-	long n;
 
 	snprintf(path, sizeof path, DATA "%s", name);
-	if (!(f = fopen(path, "rb")))
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (s = malloc((size_t)n + 1)) &&
-	    fread(s, 1, (size_t)n, f) == (size_t)n) {
-		s[n] = '\0';
-		*len = (size_t)n;
-	} else {
-		free(s);
-		s = NULL;
-	}
-	fclose(f);
-	return s;
+	return load_file(path, len);
 }
 
 /* Parses data as feed "t" with the given base URL into g. */
@@ -500,17 +455,20 @@ test_types(void)
 	CHECK_INT(parse_type_from_name("RSS"), -1);
 	CHECK_INT(parse_type_from_name(""), -1);
 	CHECK_INT(parse_type_from_name(NULL), -1);
-	/* JSON that is no JSON Feed needs the (later) mapping. */
+	/* JSON that is no JSON Feed needs a mapping (test_parse_map.c). */
 	CHECK_INT(parse_mem(" [1, 2]", 7, NULL, PARSE_AUTO, &g, &st, err, sizeof err), -1);
-	CHECK_STR(err, "feed t: type json is not supported yet");
+	CHECK_STR(err, "feed t: not a JSON Feed, and no mapping (items, text...) says "
+	    "where its items are");
 	CHECK_INT(parse_mem("{\"version\": 2}", 14, NULL, PARSE_AUTO, &g, &st, err,
 	    sizeof err), -1);
-	CHECK_STR(err, "feed t: type json is not supported yet");
+	CHECK_STR(err, "feed t: not a JSON Feed, and no mapping (items, text...) says "
+	    "where its items are");
 	CHECK_INT(parse_mem("{\"items\": []}", 13, NULL, PARSE_JSON, &g, &st, err,
 	    sizeof err), -1);
-	CHECK_STR(err, "feed t: type json is not supported yet");
+	CHECK_STR(err, "feed t: not a JSON Feed, and no mapping (items, text...) says "
+	    "where its items are");
 	CHECK_INT(parse_mem("<html/>", 7, NULL, PARSE_HTML, &g, &st, err, sizeof err), -1);
-	CHECK_STR(err, "feed t: type html is not supported yet");
+	CHECK(strstr(err, "feed t: an html feed needs 'items'") == err);
 	CHECK_INT(g.n, 0);
 }
 
