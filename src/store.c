@@ -297,9 +297,12 @@ int
 store_item_seen(struct store *s, const char *feed, const struct item *it,
     const char *content_hash)
 {
+	/* Within one feed the id decides: review feeds (App Store) give every
+	 * review the app's link. Across feeds the same link is the same post
+	 * syndicated. */
 	sqlite3_stmt *st = store_prep(s, "SELECT 1 FROM items WHERE (feed = ?1 AND item_key = ?2)"
-	    " OR (?3 IS NOT NULL AND link = ?3) OR (?4 IS NOT NULL AND content_hash = ?4)"
-	    " LIMIT 1");
+	    " OR (?3 IS NOT NULL AND link = ?3 AND feed <> ?1)"
+	    " OR (?4 IS NOT NULL AND content_hash = ?4) LIMIT 1");
 	int rc;
 
 	if (!st)

@@ -57,8 +57,8 @@ int store_feed_state(struct store *s, const char *feed, struct feed_state *st);
 int store_save_feed_state(struct store *s, const char *feed,
     const struct feed_state *st);
 
-/* 1 if an item with this feed+id, or this link, or this content hash was
- * seen before; 0 if new; -1 on error. */
+/* 1 if an item with this feed+id, or this link in another feed, or this
+ * content hash was seen before; 0 if new; -1 on error. */
 int store_item_seen(struct store *s, const char *feed, const struct item *it,
     const char *content_hash);
 /* Records the item as seen. 0 or -1. */

@@ -48,4 +48,8 @@ CONF
 check_status 0 "run with json feeds" "$EARSHOT" run -c "$T/earshot.conf" --all
 check_grep "reddit mention" '"feed":"reddit"' "$T/state/out/mentions.jsonl"
 check_grep "app store mention" '"feed":"appstore"' "$T/state/out/mentions.jsonl"
+# Every review links to the app itself: the same link is no reason to
+# take the second review for the first.
+n=$(grep -c '"feed":"appstore"' "$T/state/out/mentions.jsonl")
+[ "$n" -eq 2 ] && ok || bad "both App Store reviews name Acme; $n recorded"
 finish

@@ -82,6 +82,9 @@ test_dedup(struct store *s)
 	CHECK_INT(store_item_seen(s, "f", &a, NULL), 1);
 	/* The same link from another feed (syndication) is the same post. */
 	CHECK_INT(store_item_seen(s, "g", &same_link, NULL), 1);
+	/* In the same feed another id is another item, even with the same
+	 * link (App Store reviews all link to the app). */
+	CHECK_INT(store_item_seen(s, "f", &same_link, NULL), 0);
 	/* The same guid in another feed with another link is not. */
 	CHECK_INT(store_item_seen(s, "g", &other, NULL), 0);
 	CHECK_INT(store_add_item(s, "f", &b, "0123456789abcdef", 10), 0);
