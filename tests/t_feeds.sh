@@ -40,6 +40,7 @@ type = json
 url = $D/appstore-reviews.json
 items = feed.entry
 id = id.label
+link         = link.attributes.href
 title = title.label
 text = content.label
 rating = im:rating.label
