@@ -49,6 +49,8 @@ static const char *const migrations[] = {
 	/* 2: alerts held back by the webhook's hourly limit are marked
 	 * delivered (they went out in a summary) but do not count as sent. */
 	"ALTER TABLE outbox ADD COLUMN throttled INTEGER NOT NULL DEFAULT 0;",
+	/* 3: the spike rules count a brand's mentions by creation time. */
+	"CREATE INDEX mentions_brand_created ON mentions(brand, created);",
 };
 
 const char *
