@@ -1,9 +1,11 @@
 #include "alert.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -326,4 +328,76 @@ alert_scan(struct store *s, const struct conf *c, int64_t now,
 		return -1;
 	}
 	return n;
+}
+
+/* A day of known sources before a new one is news: a first run, or the
+ * first day after an upgrade, meets every host for the first time. */
+#define SOURCE_HISTORY 86400
+
+/* The host of link, lowercase, without userinfo, port or "www.": the
+ * source a responder would name. "" when link has none. */
+static void
+link_host(const char *link, char *out, size_t len)
+{
+	const char *p = link ? strstr(link, "://") : NULL, *end, *at;
+	size_t i, n;
+
+	out[0] = '\0';
+	if (!p || !len)
+		return;
+	p += 3;
+	end = p + strcspn(p, "/?#");
+	for (at = p; at < end; at++)
+		if (*at == '@')
+			p = at + 1;
+	n = strcspn(p, ":/?#");
+	if (p + n > end)
+		n = (size_t)(end - p);
+	if (n >= 4 && !strncasecmp(p, "www.", 4)) {
+		p += 4;
+		n -= 4;
+	}
+	for (i = 0; i < n && i + 1 < len; i++)
+		out[i] = (char)tolower((unsigned char)p[i]);
+	out[i] = '\0';
+}
+
+int
+alert_new_source(struct store *s, const struct mention *m, int enabled,
+    const char *const *channels)
+{
+	struct buf reason = {0};
+	struct alert a = {0};
+	char host[256], *mjson;
+	int64_t first;
+	uint64_t h;
+	int rc;
+
+	link_host(m->link, host, sizeof host);
+	if (!host[0])
+		return 0;
+	/* Sources are recorded even when the rule is off, so turning it on
+	 * later does not greet every known host as new. */
+	if ((first = store_first_source(s, m->brand)) < 0 ||
+	    (rc = store_add_source(s, m->brand, host, m->created)) < 0)
+		return -1;
+	if (rc || !enabled || !first || first > m->created - SOURCE_HISTORY)
+		return 0;
+	h = hash64("new_source", 11);
+	h = hash64_more(h, m->brand, strlen(m->brand) + 1);
+	h = hash64_more(h, host, strlen(host));
+	hash64_hex(h, a.id);
+	buf_printf(&reason, "new source: %s, the first mention of %s there", host, m->brand);
+	a.kind = (char *)"new_source";
+	a.brand = m->brand;
+	a.severity = (char *)"low";
+	a.reason = reason.data;
+	a.created = m->created;
+	mjson = record_mention(m);
+	a.json = mjson ? record_alert(&a, mjson) : NULL;
+	rc = a.json && reason.data ? store_add_alert(s, &a, m->id, channels) : -1;
+	free(mjson);
+	free(a.json);
+	buf_free(&reason);
+	return rc < 0 ? -1 : rc == 0;
 }

@@ -21,6 +21,12 @@ void alert_clear(struct alert *a);
  * number of new alerts, or -1 (logged, rolled back). */
 int alert_scan(struct store *s, const struct conf *c, int64_t now,
     const char *const *channels);
+/* Records the host of m's link (m already stored) as a source of its
+ * brand. When the host is new, enabled is set and the brand has sources a
+ * day old, records a "new_source" alert for m (queued for channels), once
+ * per brand and host. 1 if it alerted, 0 if not, -1 on error. */
+int alert_new_source(struct store *s, const struct mention *m, int enabled,
+    const char *const *channels);
 /* Appends an alert record (its JSON line) as text for a responder: severity,
  * brand and reason, then the post (title, author, source, date), the
  * snippet and the link, each later line prefixed with indent. 0, or -1 if

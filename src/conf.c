@@ -126,6 +126,8 @@ validate(struct conf *c)
 			b->spike_window = c->spike_window;
 		if (b->spike_min < 0)
 			b->spike_min = c->spike_min;
+		if (b->new_source_alerts < 0)
+			b->new_source_alerts = c->new_source_alerts;
 		for (j = 0; j < b->competitors.n; j++) {
 			if (!conf_brand_by_name(c, b->competitors.v[j])) {
 				log_error("%s:%d: brand '%s': competitor '%s' is not a brand in "

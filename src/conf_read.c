@@ -74,6 +74,7 @@ static const struct key keys[] = {
 	{ "rating_weight",      S_GLOBAL, V_DOUBLE,   G(rating_weight), 0, 1 },
 	{ "spike_window",       S_GLOBAL, V_DURATION, G(spike_window), 0, 7 * 86400.0 },
 	{ "spike_min",          S_GLOBAL, V_INT,      G(spike_min), 0, 1e9 },
+	{ "new_source_alerts",  S_GLOBAL, V_BOOL,     G(new_source_alerts), 0, 0 },
 
 	{ "match",              S_BRAND, V_LIST,   B(match), 0, 0 },
 	{ "exclude",            S_BRAND, V_LIST,   B(exclude), 0, 0 },
@@ -86,6 +87,7 @@ static const struct key keys[] = {
 	{ "rating_weight",      S_BRAND, V_DOUBLE, B(rating_weight), 0, 1 },
 	{ "spike_window",       S_BRAND, V_DURATION, B(spike_window), 0, 7 * 86400.0 },
 	{ "spike_min",          S_BRAND, V_INT,    B(spike_min), 0, 1e9 },
+	{ "new_source_alerts",  S_BRAND, V_BOOL,   B(new_source_alerts), 0, 0 },
 
 	{ "type",         S_FEED, V_STR,      F(type), 0, 0 },
 	{ "url",          S_FEED, V_URL,      F(url), 0, 0 },
@@ -342,6 +344,7 @@ start_section(struct ctx *x, char *hdr)
 		b->negative_threshold = 2;   /* "unset": inherits the global one */
 		b->rating_weight = -1;       /* likewise */
 		b->spike_window = b->spike_min = -1;
+		b->new_source_alerts = -1;
 		x->sect = S_BRAND;
 		x->obj = b;
 	} else {

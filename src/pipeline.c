@@ -303,6 +303,11 @@ record_hit(struct run *r, const struct item *it, const struct match_hit *h, int6
 	} else if (added < 0) {
 		rc = -1;
 	}
+	if (rc == 0 && (added = alert_new_source(r->s, &m, b->new_source_alerts,
+	    r->channels)) != 0) {
+		r->st->alerts += added > 0;
+		rc = added < 0 ? -1 : 0;
+	}
 out:
 	free(m.snippet);
 	free(m.matched);

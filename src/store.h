@@ -128,6 +128,13 @@ int store_each_recent_mention(struct store *s, const char *brand, int64_t from,
 /* When brand's newest alert of kind was created; 0 if none, -1 on error. */
 int64_t store_last_alert(struct store *s, const char *brand, const char *kind);
 
+/* Records host as a source brand is mentioned on: 0 if new, 1 if known,
+ * -1 on error. */
+int store_add_source(struct store *s, const char *brand, const char *host,
+    int64_t now);
+/* When brand's first recorded source was seen; 0 if none, -1 on error. */
+int64_t store_first_source(struct store *s, const char *brand);
+
 /* Lists alerts created since `since`, newest first, optionally for one
  * brand and kind. fn gets the alert's JSON line. */
 int store_each_alert(struct store *s, int64_t since, const char *brand,

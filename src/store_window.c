@@ -1,5 +1,6 @@
-/* What the spike rules read: a brand's mentions counted per window of
- * creation time, its oldest mention, and the latest ones behind an alert. */
+/* What the rules over a brand's history read: its mentions counted per
+ * window of creation time, its oldest mention, the latest ones behind an
+ * alert, and the hosts it has been mentioned on. */
 #include <sqlite3.h>
 #include <string.h>
 
@@ -92,5 +93,32 @@ store_last_alert(struct store *s, const char *brand, const char *kind)
 		return -1;
 	store_bind_text(st, 1, brand);
 	store_bind_text(st, 2, kind);
+	return one_time(st);
+}
+
+int
+store_add_source(struct store *s, const char *brand, const char *host, int64_t now)
+{
+	sqlite3_stmt *st = store_prep(s, "INSERT OR IGNORE INTO sources (brand, host,"
+	    " first_seen) VALUES (?, ?, ?)");
+
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, brand);
+	store_bind_text(st, 2, host);
+	sqlite3_bind_int64(st, 3, now);
+	if (store_done(s, st) < 0)
+		return -1;
+	return sqlite3_changes(s->db) ? 0 : 1;
+}
+
+int64_t
+store_first_source(struct store *s, const char *brand)
+{
+	sqlite3_stmt *st = store_prep(s, "SELECT min(first_seen) FROM sources WHERE brand = ?");
+
+	if (!st)
+		return -1;
+	store_bind_text(st, 1, brand);
 	return one_time(st);
 }

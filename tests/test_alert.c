@@ -180,6 +180,52 @@ test_negative_share(struct store *s)
 	CHECK_INT(scenario(s, &c, 10, 1, 10, 4), 0);
 }
 
+/* Stores a mention of brand linking to link at t, then asks the
+ * new-source rule about it. */
+static int
+source(struct store *s, const char *brand, const char *link, int64_t t, int enabled)
+{
+	struct mention m = {0};
+
+	snprintf(m.id, sizeof m.id, "s%08u", serial++);
+	m.brand = (char *)brand;
+	m.feed = (char *)"f";
+	m.item_id = m.id;
+	m.link = (char *)link;
+	m.published = m.created = t;
+	m.rating = -1;
+	CHECK_INT(store_add_mention(s, &m, "{}"), 0);
+	return alert_new_source(s, &m, enabled, channels);
+}
+
+static void
+test_new_source(struct store *s)
+{
+	char *json;
+
+	/* the brand's first source is no news, nor is a host it knows, however
+	 * the link spells it */
+	CHECK_INT(source(s, "Src", "https://www.Example.com/a", NOW - 2 * 86400, 1), 0);
+	CHECK_INT(source(s, "Src", "http://user@example.COM:8443/b?x", NOW, 1), 0);
+	CHECK_INT(source(s, "Src", NULL, NOW, 1), 0);
+	CHECK_INT(source(s, "Src", "https://news.example.org/x", NOW, 1), 1);
+	json = newest(s, "Src");
+	CHECK(json && strstr(json, "\"kind\":\"new_source\""));
+	CHECK(json && strstr(json, "new source: news.example.org, the first mention of Src there"));
+	CHECK(json && strstr(json, "\"mention\":{"));
+	free(json);
+	CHECK_INT(source(s, "Src", "https://news.example.org/y", NOW + 60, 1), 0);
+	/* another brand's history is not this one's */
+	CHECK_INT(source(s, "Src2", "https://news.example.org/x", NOW, 1), 0);
+	CHECK_INT(source(s, "Src2", "https://blog.example.net/", NOW + 60, 1), 0);
+	/* a host first met while the rule was off stays known once it is on */
+	CHECK_INT(source(s, "Src", "https://forum.example.io/t", NOW, 0), 0);
+	CHECK_INT(source(s, "Src", "https://forum.example.io/u", NOW + 60, 1), 0);
+	/* the first day's sources are not yet history */
+	CHECK_INT(source(s, "Young", "https://a.example/", NOW - 3600, 1), 0);
+	CHECK_INT(source(s, "Young", "https://b.example/", NOW, 1), 0);
+}
+
 static void
 write_conf(const char *path, const char *text)
 {
@@ -198,8 +244,8 @@ test_per_brand(struct store *s)
 	char path[512];
 
 	snprintf(path, sizeof path, "%s/earshot.conf", dir);
-	write_conf(path, "spike_min = 5\n"
-	    "[brand Low]\nmatch = low\n"
+	write_conf(path, "spike_min = 5\nnew_source_alerts = yes\n"
+	    "[brand Low]\nmatch = low\nnew_source_alerts = no\n"
 	    "[brand High]\nmatch = high\nspike_min = 30\n"
 	    "[brand Off]\nmatch = off\nspike_window = 0\n"
 	    "[brand Wide]\nmatch = wide\nspike_window = 2h\n");
@@ -209,6 +255,8 @@ test_per_brand(struct store *s)
 	CHECK_INT(c.brands[1].spike_min, 30);
 	CHECK_INT(c.brands[2].spike_window, 0);
 	CHECK_INT(c.brands[3].spike_window, 2 * HOUR);
+	CHECK_INT(c.brands[0].new_source_alerts, 0);
+	CHECK_INT(c.brands[1].new_source_alerts, 1);
 	history(s, "Low", 1, 0);
 	add(s, "Low", NOW - 100, 6, 0);
 	history(s, "High", 1, 0);
@@ -240,6 +288,7 @@ main(void)
 	test_no_history(s);
 	test_negative_share(s);
 	test_per_brand(s);
+	test_new_source(s);
 	store_close(s);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	CHECK_INT(system(cmd), 0);
