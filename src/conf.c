@@ -68,6 +68,8 @@ set_defaults(struct conf *c)
 	c->pos_threshold = 0.05;
 	c->neg_threshold = -0.05;
 	c->negative_threshold = -0.5;
+	c->spike_window = 3600;
+	c->spike_min = 10;
 	c->alert.max_per_hour = 10;
 }
 
@@ -120,6 +122,12 @@ validate(struct conf *c)
 			b->negative_threshold = c->negative_threshold;
 		if (b->rating_weight < 0)
 			b->rating_weight = c->rating_weight;
+		if (b->spike_window < 0)
+			b->spike_window = c->spike_window;
+		if (b->spike_min < 0)
+			b->spike_min = c->spike_min;
+		if (b->new_source_alerts < 0)
+			b->new_source_alerts = c->new_source_alerts;
 		for (j = 0; j < b->competitors.n; j++) {
 			if (!conf_brand_by_name(c, b->competitors.v[j])) {
 				log_error("%s:%d: brand '%s': competitor '%s' is not a brand in "

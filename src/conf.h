@@ -22,6 +22,9 @@ struct conf_brand {
 	int case_sensitive;
 	double negative_threshold;  /* alert at or below this compound score */
 	double rating_weight;       /* star rating's share of the score, 0..1 */
+	long spike_window;          /* seconds; 0: no spike rules */
+	long spike_min;             /* fewest mentions that can be a spike; 0: none */
+	int new_source_alerts;      /* alert on a host's first mention of it */
 };
 
 struct conf_feed {
@@ -57,6 +60,8 @@ struct conf {
 	long context_sentences;
 	double pos_threshold, neg_threshold, negative_threshold;
 	double rating_weight;   /* 0 (default): text only; 1: the item's rating only */
+	long spike_window, spike_min;   /* brands' defaults */
+	int new_source_alerts;
 	struct conf_brand *brands;
 	size_t nbrands;
 	struct conf_feed *feeds;

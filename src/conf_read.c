@@ -72,6 +72,9 @@ static const struct key keys[] = {
 	{ "negative_label_threshold", S_GLOBAL, V_DOUBLE, G(neg_threshold), -1, 0 },
 	{ "negative_threshold", S_GLOBAL, V_DOUBLE,   G(negative_threshold), -1, 1 },
 	{ "rating_weight",      S_GLOBAL, V_DOUBLE,   G(rating_weight), 0, 1 },
+	{ "spike_window",       S_GLOBAL, V_DURATION, G(spike_window), 0, 7 * 86400.0 },
+	{ "spike_min",          S_GLOBAL, V_INT,      G(spike_min), 0, 1e9 },
+	{ "new_source_alerts",  S_GLOBAL, V_BOOL,     G(new_source_alerts), 0, 0 },
 
 	{ "match",              S_BRAND, V_LIST,   B(match), 0, 0 },
 	{ "exclude",            S_BRAND, V_LIST,   B(exclude), 0, 0 },
@@ -82,6 +85,9 @@ static const struct key keys[] = {
 	{ "case_sensitive",     S_BRAND, V_BOOL,   B(case_sensitive), 0, 0 },
 	{ "negative_threshold", S_BRAND, V_DOUBLE, B(negative_threshold), -1, 1 },
 	{ "rating_weight",      S_BRAND, V_DOUBLE, B(rating_weight), 0, 1 },
+	{ "spike_window",       S_BRAND, V_DURATION, B(spike_window), 0, 7 * 86400.0 },
+	{ "spike_min",          S_BRAND, V_INT,    B(spike_min), 0, 1e9 },
+	{ "new_source_alerts",  S_BRAND, V_BOOL,   B(new_source_alerts), 0, 0 },
 
 	{ "type",         S_FEED, V_STR,      F(type), 0, 0 },
 	{ "url",          S_FEED, V_URL,      F(url), 0, 0 },
@@ -337,6 +343,8 @@ start_section(struct ctx *x, char *hdr)
 		b->line = x->line;
 		b->negative_threshold = 2;   /* "unset": inherits the global one */
 		b->rating_weight = -1;       /* likewise */
+		b->spike_window = b->spike_min = -1;
+		b->new_source_alerts = -1;
 		x->sect = S_BRAND;
 		x->obj = b;
 	} else {

@@ -303,6 +303,11 @@ record_hit(struct run *r, const struct item *it, const struct match_hit *h, int6
 	} else if (added < 0) {
 		rc = -1;
 	}
+	if (rc == 0 && (added = alert_new_source(r->s, &m, b->new_source_alerts,
+	    r->channels)) != 0) {
+		r->st->alerts += added > 0;
+		rc = added < 0 ? -1 : 0;
+	}
 out:
 	free(m.snippet);
 	free(m.matched);
@@ -521,7 +526,7 @@ pipeline_run(const struct conf *c, const struct run_opts *o, struct run_stats *s
 	struct deliver_stats ds;
 	enum run_result res = RUN_FATAL;
 	const char *bad_dir;
-	int lock = -1, nch = 0;
+	int lock = -1, nch = 0, spikes;
 	char err[512];
 
 	memset(st, 0, sizeof *st);
@@ -559,8 +564,9 @@ pipeline_run(const struct conf *c, const struct run_opts *o, struct run_stats *s
 		r.channels[nch++] = "command";
 	r.channels[nch] = NULL;
 
-	if (poll_feeds(&r, o) < 0)
+	if (poll_feeds(&r, o) < 0 || (spikes = alert_scan(r.s, c, time(NULL), r.channels)) < 0)
 		goto out;
+	st->alerts += (unsigned)spikes;
 	/* Delivery runs even when feeds failed: alerts already recorded, here
 	 * or by an earlier run cut short, must go out. */
 	if (deliver_all(r.s, c, time(NULL), &ds) < 0 ||

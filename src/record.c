@@ -71,11 +71,11 @@ record_mention(const struct mention *m)
 	return s;
 }
 
-char *
-record_alert(const struct alert *a, const char *mention_json)
+/* The keys every alert record starts with, in order. */
+static json_t *
+alert_object(const struct alert *a)
 {
-	json_t *o = json_object(), *m = json_loads(mention_json, 0, NULL);
-	char *s;
+	json_t *o = json_object();
 
 	json_object_set_new(o, "id", json_string(a->id));
 	json_object_set_new(o, "kind", json_string(a->kind));
@@ -83,8 +83,41 @@ record_alert(const struct alert *a, const char *mention_json)
 	json_object_set_new(o, "severity", json_string(a->severity));
 	json_object_set_new(o, "reason", json_string(a->reason));
 	json_object_set_new(o, "created", time_or_null(a->created));
-	json_object_set_new(o, "mention", m ? m : json_null());
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	return o;
+}
+
+static char *
+dump(json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+
 	json_decref(o);
 	return s;
+}
+
+char *
+record_alert(const struct alert *a, const char *mention_json)
+{
+	json_t *o = alert_object(a), *m = json_loads(mention_json, 0, NULL);
+
+	json_object_set_new(o, "mention", m ? m : json_null());
+	return dump(o);
+}
+
+char *
+record_alert_list(const struct alert *a, long count, const char *const *mention_json,
+    size_t n)
+{
+	json_t *o = alert_object(a), *list = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_t *m = json_loads(mention_json[i], 0, NULL);
+
+		if (m)
+			json_array_append_new(list, m);
+	}
+	json_object_set_new(o, "count", json_integer(count));
+	json_object_set_new(o, "mentions", list);
+	return dump(o);
 }

@@ -11,5 +11,10 @@ char *record_mention(const struct mention *m);
 /* Returns the alert record with the mention object embedded, as one JSON
  * line, malloc'd; caller frees. */
 char *record_alert(const struct alert *a, const char *mention_json);
+/* Returns the record of an alert about many mentions (a spike): "count",
+ * how many are behind it, and "mentions", the n given (the latest few),
+ * as one JSON line, malloc'd; caller frees. */
+char *record_alert_list(const struct alert *a, long count,
+    const char *const *mention_json, size_t n);
 
 #endif

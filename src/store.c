@@ -49,6 +49,11 @@ static const char *const migrations[] = {
 	/* 2: alerts held back by the webhook's hourly limit are marked
 	 * delivered (they went out in a summary) but do not count as sent. */
 	"ALTER TABLE outbox ADD COLUMN throttled INTEGER NOT NULL DEFAULT 0;",
+	/* 3: the spike rules count a brand's mentions by creation time. */
+	"CREATE INDEX mentions_brand_created ON mentions(brand, created);",
+	/* 4: the hosts each brand has been mentioned on, for new_source. */
+	"CREATE TABLE sources (brand TEXT NOT NULL, host TEXT NOT NULL,"
+	"  first_seen INTEGER NOT NULL, PRIMARY KEY (brand, host));",
 };
 
 const char *

@@ -111,6 +111,30 @@ void store_counts_free(struct brand_counts *c, long n);
 /* Deletes items, mentions and delivered alerts older than keep_days. */
 int store_prune(struct store *s, long keep_days, int64_t now);
 
+/* Counts brand's mentions created in n windows of width seconds from
+ * `from`: total[k] and neg[k] (label < 0) for [from + k*width, +width).
+ * Both arrays (n long each) are the caller's. 0 or -1. */
+int store_window_counts(struct store *s, const char *brand, int64_t from,
+    int64_t width, size_t n, long *total, long *neg);
+/* When brand's oldest stored mention was created; 0 if it has none, -1 on
+ * error. */
+int64_t store_first_mention(struct store *s, const char *brand);
+/* Calls fn with the id and JSON of brand's newest mentions (at most limit,
+ * only negative ones if neg_only) created in [from, to), newest first;
+ * stops and returns -1 if fn does. 0 or -1. */
+int store_each_recent_mention(struct store *s, const char *brand, int64_t from,
+    int64_t to, int neg_only, int limit,
+    int (*fn)(const char *id, const char *json, void *ctx), void *ctx);
+/* When brand's newest alert of kind was created; 0 if none, -1 on error. */
+int64_t store_last_alert(struct store *s, const char *brand, const char *kind);
+
+/* Records host as a source brand is mentioned on: 0 if new, 1 if known,
+ * -1 on error. */
+int store_add_source(struct store *s, const char *brand, const char *host,
+    int64_t now);
+/* When brand's first recorded source was seen; 0 if none, -1 on error. */
+int64_t store_first_source(struct store *s, const char *brand);
+
 /* Lists alerts created since `since`, newest first, optionally for one
  * brand and kind. fn gets the alert's JSON line. */
 int store_each_alert(struct store *s, int64_t since, const char *brand,
