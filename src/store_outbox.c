@@ -62,12 +62,13 @@ store_each_pending(struct store *s, const char *channel, int64_t now,
 	return stop ? -1 : 0;
 }
 
-int
-store_mark_delivered(struct store *s, const char *alert_id, const char *channel,
+/* Marks one outbox row done with sql, whose parameters are the time, the
+ * alert and the channel. */
+static int
+mark_done(struct store *s, const char *sql, const char *alert_id, const char *channel,
     int64_t now)
 {
-	sqlite3_stmt *st = store_prep(s, "UPDATE outbox SET delivered = ?, attempts = attempts + 1,"
-	    " last_error = NULL WHERE alert = ? AND channel = ?");
+	sqlite3_stmt *st = store_prep(s, sql);
 
 	if (!st)
 		return -1;
@@ -78,18 +79,20 @@ store_mark_delivered(struct store *s, const char *alert_id, const char *channel,
 }
 
 int
+store_mark_delivered(struct store *s, const char *alert_id, const char *channel,
+    int64_t now)
+{
+	return mark_done(s, "UPDATE outbox SET delivered = ?, attempts = attempts + 1,"
+	    " last_error = NULL WHERE alert = ? AND channel = ?", alert_id, channel, now);
+}
+
+int
 store_mark_throttled(struct store *s, const char *alert_id, const char *channel,
     int64_t now)
 {
-	sqlite3_stmt *st = store_prep(s, "UPDATE outbox SET delivered = ?, throttled = 1,"
-	    " attempts = attempts + 1, last_error = NULL WHERE alert = ? AND channel = ?");
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	store_bind_text(st, 2, alert_id);
-	store_bind_text(st, 3, channel);
-	return store_done(s, st);
+	return mark_done(s, "UPDATE outbox SET delivered = ?, throttled = 1,"
+	    " attempts = attempts + 1, last_error = NULL WHERE alert = ? AND channel = ?",
+	    alert_id, channel, now);
 }
 
 long
