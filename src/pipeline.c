@@ -1,3 +1,5 @@
+/* One polling pass: the stages in order, feed by feed, each feed's batch in
+ * one transaction; then alert rules over the whole, delivery and reports. */
 #include "pipeline.h"
 
 #include <errno.h>
@@ -52,112 +54,6 @@ struct run {
 	struct buf text;
 	unsigned feed_items, feed_new, feed_mentions;
 };
-
-int
-pipeline_lexicons(const struct conf *c, struct lexicon ***out)
-{
-	struct lexicon **lx = calloc(c->nbrands + 1, sizeof *lx), *global;
-	const char **paths;
-	const char *def = lexicon_default_path();
-	size_t i, j, n;
-	char err[512];
-
-	*out = NULL;
-	if (!lx)
-		return -1;
-	if (!c->lexicon.n && !def) {
-		log_error("no sentiment lexicon: set 'lexicon' in %s (none is installed)",
-		    c->path);
-		free(lx);
-		return -1;
-	}
-	paths = calloc(c->lexicon.n + 1 + 64, sizeof *paths);
-	n = 0;
-	if (c->lexicon.n)
-		for (i = 0; i < c->lexicon.n; i++)
-			paths[n++] = c->lexicon.v[i];
-	else
-		paths[n++] = def;
-	if (!(global = lexicon_load(paths, n, err, sizeof err))) {
-		log_error("%s", err);
-		free(paths);
-		free(lx);
-		return -1;
-	}
-	/* The last slot keeps the shared lexicon so it is freed exactly once. */
-	lx[c->nbrands] = global;
-	for (i = 0; i < c->nbrands; i++) {
-		const struct conf_brand *b = &c->brands[i];
-		size_t k = n;
-
-		if (!b->lexicon.n) {
-			lx[i] = global;
-			continue;
-		}
-		for (j = 0; j < b->lexicon.n && k < n + 64; j++)
-			paths[k++] = b->lexicon.v[j];
-		if (!(lx[i] = lexicon_load(paths, k, err, sizeof err))) {
-			log_error("brand '%s' (%s:%d): %s", b->name, b->file, b->line, err);
-			lx[i] = global;
-			pipeline_lexicons_free(c, lx);
-			free(paths);
-			return -1;
-		}
-	}
-	free(paths);
-	*out = lx;
-	return 0;
-}
-
-void
-pipeline_lexicons_free(const struct conf *c, struct lexicon **lx)
-{
-	size_t i;
-
-	if (!lx)
-		return;
-	for (i = 0; i < c->nbrands; i++)
-		if (lx[i] != lx[c->nbrands])
-			lexicon_free(lx[i]);
-	lexicon_free(lx[c->nbrands]);
-	free(lx);
-}
-
-struct matcher *
-pipeline_matcher(const struct conf *c)
-{
-	struct match_brand *mb = calloc(c->nbrands + 1, sizeof *mb);
-	struct match_opts mo;
-	struct matcher *m;
-	char err[512];
-	size_t i;
-
-	if (!mb)
-		return NULL;
-	for (i = 0; i < c->nbrands; i++) {
-		const struct conf_brand *b = &c->brands[i];
-
-		mb[i].name = b->name;
-		mb[i].patterns = (const char *const *)b->match.v;
-		mb[i].npatterns = b->match.n;
-		mb[i].excludes = (const char *const *)b->exclude.v;
-		mb[i].nexcludes = b->exclude.n;
-		mb[i].requires = (const char *const *)b->require.v;
-		mb[i].nrequires = b->require.n;
-		mb[i].feeds = (const char *const *)b->feeds.v;
-		mb[i].nfeeds = b->feeds.n;
-		mb[i].case_sensitive = b->case_sensitive;
-	}
-	match_opts_default(&mo);
-	/* JIT code is opaque to valgrind, which reports false errors in it;
-	 * EARSHOT_NO_JIT=1 gives it (and anyone debugging) the interpreter. */
-	mo.no_jit = getenv("EARSHOT_NO_JIT") && strcmp(getenv("EARSHOT_NO_JIT"), "0");
-	mo.context_sentences = (unsigned)c->context_sentences;
-	if (!(m = match_new(mb, c->nbrands, &mo, err, sizeof err)))
-		log_error("%s: %s", c->path, err);
-	free(mb);
-	return m;
-}
 
 /* Takes an exclusive lock on STATE/earshot.lock for the life of the
  * process (fcntl locks die with it, so a killed run never leaves a stale
