@@ -67,6 +67,28 @@ field(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+/* The snippet as a quote with the brand in *stars* (bold in Slack, plain
+ * to read on a terminal), where the record says the brand is. */
+static void
+quote_snippet(struct buf *out, const char *indent, const char *snippet, json_t *hl)
+{
+	json_int_t a = json_integer_value(json_array_get(hl, 0));
+	json_int_t b = json_integer_value(json_array_get(hl, 1));
+	size_t n = strlen(snippet);
+
+	buf_printf(out, "%s> ", indent);
+	if (json_array_size(hl) == 2 && a >= 0 && a < b && (size_t)b <= n) {
+		buf_append(out, snippet, (size_t)a);
+		buf_putc(out, '*');
+		buf_append(out, snippet + a, (size_t)(b - a));
+		buf_putc(out, '*');
+		buf_puts(out, snippet + b);
+	} else {
+		buf_puts(out, snippet);
+	}
+	buf_putc(out, '\n');
+}
+
 int
 alert_text(const char *json, const char *indent, struct buf *out)
 {
@@ -93,7 +115,7 @@ alert_text(const char *json, const char *indent, struct buf *out)
 		buf_printf(out, ", %s", published);
 	buf_putc(out, '\n');
 	if (snippet)
-		buf_printf(out, "%s> %s\n", indent, snippet);
+		quote_snippet(out, indent, snippet, json_object_get(m, "highlight"));
 	if (link)
 		buf_printf(out, "%s%s\n", indent, link);
 	json_decref(a);

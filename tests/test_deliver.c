@@ -96,8 +96,13 @@ test_alert_rule(void)
 		CHECK_STR(t.data, "[high] Acme: negative (-0.80): 'on hold' -1.5; about "
 		    "support,speed\n"
 		    "  WORST. SUPPORT. EVER!! by kate on reviews, 2025-11-21T07:02:11Z\n"
-		    "  > Acme support kept me on hold for an hour.\n"
+		    "  > *Acme* support kept me on hold for an hour.\n"
 		    "  https://apps.example/r/1\n");
+		/* A highlight that does not fit the snippet is left out. */
+		buf_reset(&t);
+		CHECK_INT(alert_text("{\"brand\":\"A\",\"mention\":{\"snippet\":\"ab\","
+		    "\"highlight\":[1,9]}}", "", &t), 0);
+		CHECK(strstr(t.data, "\n> ab\n") != NULL);
 		buf_reset(&t);
 		CHECK_INT(alert_text("{\"id\":1}", "", &t), -1);
 		CHECK_INT(alert_text("not json", "", &t), -1);
