@@ -4,21 +4,21 @@
 # python3-feedparser when installed (skipped otherwise), as MB/s, items/s
 # and ratios.
 BENCH_PARSE      = $(BUILD)/bench/bench_parse
-BENCH_FEEDS      = $(BUILD)/bench/feeds-$(BENCH_FEED_COUNT)
+BENCH_PARSE_CORPUS = $(BUILD)/bench/feeds-$(BENCH_FEED_COUNT)
 BENCH_FEED_COUNT ?= 2000
 
 .PHONY: bench-parse
-bench-parse: $(BENCH_PARSE) $(BENCH_FEEDS)/.done
-	@fp=$$(scripts/bench-feedparser $(BENCH_FEEDS)); \
+bench-parse: $(BENCH_PARSE) $(BENCH_PARSE_CORPUS)/.done
+	@fp=$$(scripts/bench-feedparser $(BENCH_PARSE_CORPUS)); \
 	if [ -n "$$fp" ]; then \
-		$(BENCH_PARSE) --peer-seconds $${fp% *} $(BENCH_FEEDS)/*.xml; \
+		$(BENCH_PARSE) --peer-seconds $${fp% *} $(BENCH_PARSE_CORPUS)/*.xml; \
 	else \
 		echo "feedparser: skipped"; \
-		$(BENCH_PARSE) $(BENCH_FEEDS)/*.xml; \
+		$(BENCH_PARSE) $(BENCH_PARSE_CORPUS)/*.xml; \
 	fi
 
-$(BENCH_FEEDS)/.done: scripts/gen-feeds
-	scripts/gen-feeds $(BENCH_FEEDS) $(BENCH_FEED_COUNT)
+$(BENCH_PARSE_CORPUS)/.done: scripts/gen-feeds
+	scripts/gen-feeds $(BENCH_PARSE_CORPUS) $(BENCH_FEED_COUNT)
 	@touch $@
 
 $(BENCH_PARSE): tests/bench_parse.c $(LIBOBJ)
