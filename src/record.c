@@ -38,11 +38,19 @@ aspect_list(const char *csv)
 	return a;
 }
 
+static char *
+dump(json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+
+	json_decref(o);
+	return s;
+}
+
 char *
 record_mention(const struct mention *m)
 {
 	json_t *o = json_object();
-	char *s;
 
 	/* Round so the file reads well and is stable across platforms. */
 	json_object_set_new(o, "id", json_string(m->id));
@@ -66,9 +74,7 @@ record_mention(const struct mention *m)
 	json_object_set_new(o, "rating_scale", m->rating >= 0 && m->rating_scale > 0 ?
 	    json_real(m->rating_scale) : json_null());
 	json_object_set_new(o, "created", time_or_null(m->created));
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-	json_decref(o);
-	return s;
+	return dump(o);
 }
 
 /* The keys every alert record starts with, in order. */
@@ -84,15 +90,6 @@ alert_object(const struct alert *a)
 	json_object_set_new(o, "reason", json_string(a->reason));
 	json_object_set_new(o, "created", time_or_null(a->created));
 	return o;
-}
-
-static char *
-dump(json_t *o)
-{
-	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-
-	json_decref(o);
-	return s;
 }
 
 char *
