@@ -69,15 +69,6 @@ run:
 	@$(MAKE) --no-print-directory all
 	@scripts/run-sample
 
-install: $(EARSHOT)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/lexicon
-	install -m 755 $(EARSHOT) $(DESTDIR)$(BINDIR)/earshot
-	install -m 644 lexicon/* $(DESTDIR)$(DATADIR)/lexicon/
-
-uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/earshot
-	rm -rf $(DESTDIR)$(DATADIR)
-
 clean:
 	rm -rf build earshot
 
@@ -88,6 +79,7 @@ help:
 	@echo "make asan       run all tests under AddressSanitizer + UBSan"
 	@echo "make valgrind   run all tests under valgrind memcheck"
 	@echo "make install    install under PREFIX (default /usr/local), honours DESTDIR"
+	@echo "make uninstall  remove what make install put there"
 	@echo "make bench-match, bench-score   throughput of matching and scoring"
 	@echo "make bench-fetch  one run over 2,000 loopback feeds, then all-304 (BENCH_FEEDS=...)"
 	@echo "make bench-sentiment   earshot score against the npm sentiment peers"
@@ -96,5 +88,5 @@ help:
 	@echo "make fuzz       run the fuzzers (FUZZ_SECONDS=60 each)"
 	@echo "make conformance  the parser on feedparser's corpus (SHARED_CORPUS=DIR)"
 
-# Further targets (bench, eval, fuzz, conformance) live in mk/*.mk.
+# Further targets (install, bench, eval, fuzz, conformance) live in mk/*.mk.
 -include mk/*.mk

@@ -22,8 +22,9 @@ pipeline_lexicons(const struct conf *c, struct lexicon ***out)
 	if (!lx)
 		return -1;
 	if (!c->lexicon.n && !def) {
-		log_error("no sentiment lexicon: set 'lexicon' in %s (none is installed)",
-		    c->path);
+		log_error("no sentiment lexicon: set 'lexicon' in %s (none is installed "
+		    "in " EARSHOT_DATADIR "/lexicon, there is no ./lexicon/en.tsv and "
+		    "$EARSHOT_LEXICON is not set)", c->path);
 		free(lx);
 		return -1;
 	}
