@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "log.h"
 #include "util.h"
 
@@ -41,6 +42,12 @@ cli_load(const struct cli *o, struct conf *c)
 	if (o->out_dir) {
 		free(c->out_dir);
 		c->out_dir = xstrdup(o->out_dir);
+	} else if (o->state_dir && c->out_dir_default) {
+		struct buf b = {0};
+
+		buf_printf(&b, "%s/out", c->state_dir);
+		free(c->out_dir);
+		c->out_dir = buf_detach(&b);
 	}
 	return 0;
 }

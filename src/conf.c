@@ -151,8 +151,10 @@ validate(struct conf *c)
 	}
 	if (!c->state_dir)
 		c->state_dir = xstrdup("/var/lib/earshot");
-	if (!c->out_dir)
+	if (!c->out_dir) {
 		c->out_dir = conf_join_path(c->state_dir, "out");
+		c->out_dir_default = 1;
+	}
 	if (!c->timezone)
 		c->timezone = xstrdup("UTC");
 	return errors ? -1 : 0;

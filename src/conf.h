@@ -51,6 +51,7 @@ struct conf {
 	char *path;             /* the main file */
 	struct strlist files;   /* every file read, for messages */
 	char *state_dir, *out_dir;
+	int out_dir_default;     /* 1: out_dir is STATE_DIR/out, the file names none */
 	struct strlist lexicon;
 	char *timezone;
 	char *user_agent_contact;

@@ -36,4 +36,13 @@ check_grep "journal lines start with <3> for errors" '^<3>' "$T/err"
 check_status 2 "missing config on a terminal" "$EARSHOT" run -c "$T/none.conf"
 check_grep "plain lines say error" '^earshot: error: ' "$T/err"
 
+# --state-dir alone moves the default out dir (the file names none) with it;
+# an out_dir the file names stays.
+printf '[brand A]\nmatch = a\n[feed f]\nurl = %s\n' "$TOP/feeds/sample/news.rss" >"$T/nodirs.conf"
+check_status 0 "check with --state-dir only" "$EARSHOT" check -c "$T/nodirs.conf" --state-dir "$T/st"
+check_grep "the out dir follows --state-dir" "^output: $T/st/out\$" "$T/out"
+printf 'out_dir = /srv/out\n' | cat - "$T/nodirs.conf" >"$T/outdir.conf"
+check_status 0 "check with out_dir in the file" "$EARSHOT" check -c "$T/outdir.conf" --state-dir "$T/st"
+check_grep "the file's out_dir stays" '^output: /srv/out$' "$T/out"
+
 finish
