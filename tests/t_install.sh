@@ -55,6 +55,26 @@ SLACK_WEBHOOK=https://hooks.example.invalid/x REVIEWS_TOKEN=t \
     check_status 0 "the example configuration checks" "$BIN" check \
     -c "$D/etc/earshot/earshot.conf.example" --state-dir "$T/state2"
 
+# Every key of the configuration's key table is described in
+# earshot.conf(5) and shown in the example.
+for k in $(sed -n 's/^	{ "\([a-z_]*\)", *S_.*/\1/p' "$TOP/src/conf_read.c" | sort -u); do
+	check_grep "earshot.conf(5) describes $k" "^\.It Cm .*\<$k\>" "$D$P/share/man/man5/earshot.conf.5"
+	check_grep "the example shows $k" "^#?$k +=" "$D/etc/earshot/earshot.conf.example"
+done
+
+# Every command (src/main.c's table) has its entry in earshot(1).
+for c in $(sed -n 's/^	{ "\([a-z]*\)", *cmd_.*/\1/p' "$TOP/src/main.c"); do
+	check_grep "earshot(1) describes $c" "^\.It Cm $c\$" "$D$P/share/man/man1/earshot.1"
+done
+
+# ... and every long option its --help lists.
+for c in $(sed -n 's/^	{ "\([a-z]*\)", *cmd_.*/\1/p' "$TOP/src/main.c"); do
+	for o in $("$BIN" "$c" --help | sed -n 's/^ *\(-[a-z], \)\{0,1\}--\([a-z-]*\).*/\2/p'); do
+		check_grep "earshot(1) describes $c --$o" "^\\.(It .*)?Fl \\\\-$o\\>" \
+		    "$D$P/share/man/man1/earshot.1"
+	done
+done
+
 # Man pages: mandoc's lint when there, else groff's warnings.
 for m in man1/earshot.1 man5/earshot.conf.5; do
 	f=$D$P/share/man/$m
