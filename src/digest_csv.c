@@ -54,8 +54,9 @@ row(struct buf *out, const char *brand, const char *feed, const json_t *d)
 	    neg = (long)json_integer_value(json_object_get(d, "negative"));
 	double net = digest_net_sentiment((double)pos, (double)neg);
 	json_t *netj = digest_real(net, 3);
+	const char *date = json_string_value(json_object_get(d, "date"));
 
-	buf_puts(out, json_string_value(json_object_get(d, "date")));
+	buf_puts(out, date ? date : "");
 	text(out, brand);
 	text(out, feed);
 	number(out, json_object_get(d, "mentions"));

@@ -17,10 +17,30 @@ get(const json_t *o, const char *k)
 	return json_object_get(o, k);
 }
 
+/* A string that may be absent (NULL then). */
+static const char *
+opt(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/* A string the schema always has; "" if a document lacks it. */
 static const char *
 str(const json_t *o, const char *k)
 {
-	return json_string_value(json_object_get(o, k));
+	const char *s = opt(o, k);
+
+	return s ? s : "";
+}
+
+/* "n/a" for null, else the number in fmt (scaled by mul). */
+static void
+maybe(struct buf *out, const char *fmt, const json_t *v, double mul)
+{
+	if (json_is_number(v))
+		buf_printf(out, fmt, json_number_value(v) * mul);
+	else
+		buf_puts(out, "n/a");
 }
 
 static double
@@ -50,7 +70,7 @@ arrow(const json_t *trend)
 {
 	const char *a = str(trend, "arrow");
 
-	return !a ? "" : !strcmp(a, "up") ? "↑" : !strcmp(a, "down") ? "↓" : "→";
+	return !*a ? "" : !strcmp(a, "up") ? "↑" : !strcmp(a, "down") ? "↓" : "→";
 }
 
 /* Moves i back to the start of a UTF-8 character. */
@@ -90,11 +110,11 @@ snippet(struct buf *out, const json_t *m)
 static void
 mention(struct buf *out, size_t n, const json_t *m)
 {
-	const char *title = str(m, "title"), *link = str(m, "link"), *why = str(m, "reason");
+	const char *title = opt(m, "title"), *link = opt(m, "link"), *why = opt(m, "reason");
 
 	buf_printf(out, "%zu. %+.2f %s · %s", n, num(m, "compound"), str(m, "label"),
 	    str(m, "feed"));
-	if (str(m, "author")) {
+	if (opt(m, "author")) {
 		buf_puts(out, " · ");
 		esc(out, str(m, "author"), 0, SIZE_MAX);
 	}
@@ -141,7 +161,7 @@ volume(struct buf *out, const json_t *b)
 	trend(out, "Mentions", get(t, "mentions"), 1);
 	buf_printf(out, "  \n%.0f positive · %.0f neutral · %.0f negative; positive : "
 	    "negative **%s**  \n", num(day, "positive"), num(day, "neutral"),
-	    num(day, "negative"), str(day, "ratio") ? str(day, "ratio") : "n/a");
+	    num(day, "negative"), opt(day, "ratio") ? opt(day, "ratio") : "n/a");
 	trend(out, "Net sentiment", get(t, "net_sentiment"), 0);
 	buf_puts(out, "  \n");
 	trend(out, "Negative", get(t, "negative"), 1);
@@ -176,10 +196,14 @@ measures(struct buf *out, const json_t *b)
 	buf_puts(out, "\nOver the period: ");
 	if (json_is_null(get(l, "strength")))
 		buf_puts(out, "no mentions  \n");
-	else
-		buf_printf(out, "strength %.2f · passion %.0f%% · reach %.2f · sentiment "
-		    "%s  \n", num(l, "strength"), num(l, "passion") * 100, num(l, "reach"),
-		    str(l, "sentiment") ? str(l, "sentiment") : "n/a");
+	else {
+		buf_printf(out, "strength %.2f · passion ", num(l, "strength"));
+		maybe(out, "%.0f%%", get(l, "passion"), 100);
+		buf_puts(out, " · reach ");
+		maybe(out, "%.2f", get(l, "reach"), 1);
+		buf_printf(out, " · sentiment %s  \n", opt(l, "sentiment") ?
+		    opt(l, "sentiment") : "n/a");
+	}
 	if (json_is_object(r)) {
 		buf_printf(out, "From public ratings: %.0f rated, average %.1f",
 		    num(r, "count"), num(r, "average_stars"));
