@@ -188,12 +188,24 @@ gather_period(struct digest_run *r, struct digest_brand *b, const struct mention
 		top_offer(&b->pos, m, -m->compound);
 }
 
+/* Records the distinct authors of b's current day and moves on to day k. */
+static void
+close_day(struct digest_brand *b, int k)
+{
+	b->day[b->day_k].authors = (long)b->day_authors.n;
+	if (b->day_authors.dropped + b->authors.dropped + b->terms.dropped)
+		log_warn("digest: brand '%s' has more than %d distinct authors or terms; "
+		    "the rest are not counted", b->cb->name, DIGEST_TALLY_MAX);
+	b->authors.dropped = b->terms.dropped = 0;
+	digest_tally_free(&b->day_authors);
+	b->day_k = k;
+}
+
 static int
 gather(const struct mention *m, void *ctx)
 {
 	struct digest_run *r = ctx;
 	struct digest_brand *b = NULL;
-	struct buf key = {0};
 	size_t i;
 	int k;
 
@@ -202,36 +214,18 @@ gather(const struct mention *m, void *ctx)
 			b = &r->b[i];
 	if (!b || (k = day_of(r, m->published > 0 ? m->published : m->created)) < 0)
 		return 0;    /* a brand since removed from the configuration */
+	/* Mentions come oldest first: a brand's day is done when the next
+	 * one starts, so only one day's authors are held at a time. */
+	if (k != b->day_k)
+		close_day(b, k);
 	count(&b->day[k], m);
-	if (m->author && *m->author) {
-		buf_printf(&key, "%s\x1f%d", m->author, k);
-		digest_tally_add(&b->author_days, key.data, key.len, 1, 0);
-		buf_free(&key);
-	}
+	if (m->author && *m->author)
+		digest_tally_add(&b->day_authors, m->author, strlen(m->author), 1, 0);
 	if (k >= r->nd - r->days)
 		gather_period(r, b, m, k);
 	if (k == r->nd - 1 && m->label < 0)
 		top_offer(&r->reply, m, m->compound);
 	return 0;
-}
-
-/* Distinct authors per day, from the author-day pairs. */
-static void
-count_authors(struct digest_run *r, struct digest_brand *b)
-{
-	size_t i;
-
-	for (i = 0; i < b->author_days.cap; i++) {
-		const char *key = b->author_days.v[i].key, *sep;
-		int k;
-
-		if (key && (sep = strrchr(key, '\x1f')) && (k = atoi(sep + 1)) >= 0 &&
-		    k < r->nd)
-			b->day[k].authors++;
-	}
-	if (b->authors.dropped + b->terms.dropped + b->author_days.dropped)
-		log_warn("digest: brand '%s' has more than %d distinct authors or terms; "
-		    "the rest are not counted", b->cb->name, DIGEST_TALLY_MAX);
 }
 
 static void
@@ -253,7 +247,7 @@ run_free(struct digest_run *r)
 		free(b->src);
 		free(b->day);
 		digest_tally_free(&b->authors);
-		digest_tally_free(&b->author_days);
+		digest_tally_free(&b->day_authors);
 		digest_tally_free(&b->terms);
 		digest_tally_free(&b->aspects);
 		for (j = 0; j < b->neg.n; j++)
@@ -321,7 +315,7 @@ digest_build(struct store *s, const struct conf *c, const char *date, int days,
 		goto out;
 	}
 	for (i = 0; i < c->nbrands; i++)
-		count_authors(&r, &r.b[i]);
+		close_day(&r.b[i], 0);
 	if (!(doc = digest_doc(&r)))
 		log_error("digest: out of memory");
 out:

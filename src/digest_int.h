@@ -97,7 +97,8 @@ struct digest_brand {
 	struct digest_source *src;
 	size_t nsrc;
 	struct digest_tally authors; /* period: author -> mentions */
-	struct digest_tally author_days; /* "author\x1fday" -> mentions */
+	struct digest_tally day_authors; /* authors of day day_k so far */
+	int day_k;
 	struct digest_tally terms;   /* period: term -> mentions */
 	struct digest_tally aspects; /* period: aspect -> negative (a), total (b) */
 	struct digest_ratings ratings;
