@@ -12,14 +12,15 @@ static const char help[] =
     "usage: earshot run [options]\n\n"
     "Polls the feeds that are due, records new mentions of your brands with\n"
     "their sentiment, sends alerts for negative ones, and updates the files\n"
-    "in the output folder (mentions.jsonl, alerts.jsonl, summary.json/.md).\n"
+    "in the output folder (mentions.jsonl, alerts.jsonl, summary.json/.md,\n"
+    "and today's digest so far in digest/).\n"
     "Meant to be started by a timer: it never runs twice at once.\n\n"
     "Options:\n"
     "      --all            poll every feed now, whatever the schedule says\n"
     "      --feed NAME      poll only this feed, now\n"
     CLI_COMMON_HELP
     "\nExit status: 0 all good; 1 finished, but some feeds failed (see\n"
-    "'earshot check'); 2 usage or configuration error; 3 could not run at all;\n"
+    "'earshot check') or today's digest could not be written; 2 usage or configuration error; 3 could not run at all;\n"
     "4 another run is still working, so this one did nothing.\n";
 
 int

@@ -32,6 +32,9 @@ int conf_read_headers(const char *path, struct strlist *out, char *err, size_t e
 int conf_parse_number(const char *v, double *out);
 /* "512", "512K", "10M", "1G", "10MB", "10MiB" in bytes; -1 if malformed. */
 long long conf_parse_size(const char *v);
+/* 1 if name is UTC or a zone of the installed tz database
+ * ($TZDIR or /usr/share/zoneinfo), such as Europe/Berlin; 0 if not. */
+int conf_valid_zone(const char *name);
 /* Levenshtein distance, 99 for strings too long to matter. */
 size_t conf_edit_distance(const char *a, const char *b);
 

@@ -34,7 +34,8 @@ enum vtype {
 	V_INT,
 	V_SIZE,     /* bytes, with optional K/M/G suffix */
 	V_DOUBLE,
-	V_BOOL
+	V_BOOL,
+	V_ZONE      /* a time zone of the tz database */
 };
 
 struct key {
@@ -55,7 +56,7 @@ static const struct key keys[] = {
 	{ "state_dir",          S_GLOBAL, V_PATH,     G(state_dir), 0, 0 },
 	{ "out_dir",            S_GLOBAL, V_PATH,     G(out_dir), 0, 0 },
 	{ "lexicon",            S_GLOBAL, V_PATHS,    G(lexicon), 0, 0 },
-	{ "timezone",           S_GLOBAL, V_STR,      G(timezone), 0, 0 },
+	{ "timezone",           S_GLOBAL, V_ZONE,     G(timezone), 0, 0 },
 	{ "user_agent_contact", S_GLOBAL, V_STR,      G(user_agent_contact), 0, 0 },
 	{ "interval",           S_GLOBAL, V_DURATION, G(interval), 1, 366 * 86400.0 },
 	{ "min_interval",       S_GLOBAL, V_DURATION, G(min_interval), 0, 366 * 86400.0 },
@@ -231,6 +232,13 @@ set_value(struct ctx *x, const struct key *k, const char *v)
 	long long n;
 
 	switch (k->type) {
+	case V_ZONE:
+		if (!conf_valid_zone(v)) {
+			cerr(x, "'timezone' must be a time zone such as UTC or "
+			    "Europe/Berlin, not '%s'", v);
+			return;
+		}
+		/* fall through */
 	case V_STR:
 	case V_PATH:
 	case V_URL:

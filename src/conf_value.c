@@ -235,3 +235,27 @@ conf_file_url(const char *dir, const char *path)
 	free(p);
 	return buf_detach(&b);
 }
+
+int
+conf_valid_zone(const char *name)
+{
+	const char *dir = getenv("TZDIR");
+	char path[PATH_MAX], magic[4];
+	FILE *f;
+	int ok;
+
+	if (!strcmp(name, "UTC"))
+		return 1;
+	/* A name, not a path: the C library would read any file it names. */
+	if (!*name || *name == '/' || strstr(name, "..") ||
+	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789/_+-") != strlen(name))
+		return 0;
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir :
+	    "/usr/share/zoneinfo", name) >= sizeof path || !(f = fopen(path, "rb")))
+		return 0;
+	/* glibc silently treats an unreadable zone as UTC: look for TZif. */
+	ok = fread(magic, 1, 4, f) == 4 && !memcmp(magic, "TZif", 4);
+	fclose(f);
+	return ok;
+}

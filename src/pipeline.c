@@ -13,6 +13,7 @@
 #include "alert.h"
 #include "buf.h"
 #include "deliver.h"
+#include "digest.h"
 #include "fetch.h"
 #include "lexicon.h"
 #include "log.h"
@@ -422,7 +423,7 @@ pipeline_run(const struct conf *c, const struct run_opts *o, struct run_stats *s
 	struct deliver_stats ds;
 	enum run_result res = RUN_FATAL;
 	const char *bad_dir;
-	int lock = -1, nch = 0, spikes;
+	int lock = -1, nch = 0, spikes, digest_failed;
 	char err[512];
 
 	memset(st, 0, sizeof *st);
@@ -468,9 +469,13 @@ pipeline_run(const struct conf *c, const struct run_opts *o, struct run_stats *s
 	if (deliver_all(r.s, c, time(NULL), &ds) < 0 ||
 	    report_summary(r.s, c, st, time(NULL)) < 0)
 		goto out;
+	/* The run's results are committed: a digest that cannot be written
+	 * is reported, and the run says it finished only in part. */
+	if ((digest_failed = digest_today(r.s, c, time(NULL)) < 0))
+		log_error("today's digest could not be written; the run's results are kept");
 	if (store_prune(r.s, c->keep_days, time(NULL)) < 0)
 		log_warn("could not prune records older than %ld days", c->keep_days);
-	res = st->failed ? RUN_PARTIAL : RUN_OK;
+	res = st->failed || digest_failed ? RUN_PARTIAL : RUN_OK;
 out:
 	free(r.hits);
 	match_free(r.m);

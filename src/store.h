@@ -125,6 +125,11 @@ int64_t store_first_mention(struct store *s, const char *brand);
 int store_each_recent_mention(struct store *s, const char *brand, int64_t from,
     int64_t to, int neg_only, int limit,
     int (*fn)(const char *id, const char *json, void *ctx), void *ctx);
+/* Calls fn with each mention published in [from, to) (one with no date:
+ * found in it), oldest first. m and its strings are the store's and last
+ * only for the call. Stops and returns -1 if fn does; 0 or -1. */
+int store_each_mention_in(struct store *s, int64_t from, int64_t to,
+    int (*fn)(const struct mention *m, void *ctx), void *ctx);
 /* When brand's newest alert of kind was created; 0 if none, -1 on error. */
 int64_t store_last_alert(struct store *s, const char *brand, const char *kind);
 

@@ -81,7 +81,7 @@ cp "$T/good.rss" "$T/vanished.rss"
 check_status 0 "check after a failing run" "$EARSHOT" check -c "$T/mixed.conf" --state-dir "$S" --out-dir "$O"
 check_grep "check shows the feed failing and why" 'FAILING since .*: ' "$T/out"
 # Secrets from the environment never reach the logs or the output files.
-for f in "$T/run-err" "$T/out" "$O"/*; do
+for f in "$T/run-err" "$T/out" $(find "$O" -type f); do
 	if grep -q -e tok-4f9d2a -e hk-77e1c0 "$f"; then bad "a secret leaked into $f"; else ok; fi
 done
 check_grep "the failed webhook is retried later" 'not delivered .*will retry' "$T/run-err"

@@ -26,8 +26,10 @@ check_status 2 "unknown option to run" "$EARSHOT" run --no-such-option
 check_status 2 "stray argument to run" "$EARSHOT" run -c "$TOP/feeds/sample/earshot.conf" extra
 
 # An unfinished command says so and fails rather than pretend.
-check_status 2 "digest is not finished yet" "$EARSHOT" digest -c "$TOP/feeds/sample/earshot.conf"
-check_grep "digest says it is not implemented" 'not implemented yet' "$T/err"
+check_status 3 "digest with no state yet" "$EARSHOT" digest -c "$TOP/feeds/sample/earshot.conf" \
+	--state-dir "$T/none" --out-dir "$T/none-out"
+check_grep "digest says plainly there is no state yet" 'no state yet' "$T/err"
+[ ! -e "$T/none" ] && ok || bad "digest created a state dir"
 
 # Under systemd (JOURNAL_STREAM set) lines carry syslog priorities.
 JOURNAL_STREAM=8:1234 check_status 2 "missing config under the journal" \

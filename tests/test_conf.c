@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "conf_int.h"
 #include "log.h"
 #include "test.h"
 
@@ -256,6 +257,28 @@ test_missing_file(void)
 	unsetenv("EARSHOT_CONFIG");
 }
 
+/* The digest's days need a real zone: glibc would read a typo as UTC. */
+static void
+test_timezone(void)
+{
+	struct conf c;
+
+	CHECK_INT(load(&c, "tz1.conf", "timezone = Europe/Berlin\n"), 0);
+	CHECK_STR(c.timezone, "Europe/Berlin");
+	conf_free(&c);
+	CHECK_INT(load(&c, "tz2.conf", "# zone\ntimezone = Europe/Berlni\n"), -1);
+	CHECK(strstr(logbuf, "tz2.conf:2: 'timezone' must be a time zone") != NULL);
+	CHECK_INT(load(&c, "tz3.conf", "timezone = ../../etc/passwd\n"), -1);
+	CHECK_INT(load(&c, "tz4.conf", "timezone = /etc/localtime\n"), -1);
+	CHECK_INT(load(&c, "tz5.conf", "lexicon = x\n"), 0);
+	CHECK_STR(c.timezone, "UTC");
+	conf_free(&c);
+	CHECK_INT(conf_valid_zone("UTC"), 1);
+	CHECK_INT(conf_valid_zone("America/New_York"), 1);
+	CHECK_INT(conf_valid_zone("Europe"), 0);
+	CHECK_INT(conf_valid_zone(""), 0);
+}
+
 int
 main(void)
 {
@@ -267,6 +290,7 @@ main(void)
 	RUN(test_errors);
 	RUN(test_header_file);
 	RUN(test_missing_file);
+	RUN(test_timezone);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		return 1;

@@ -1,0 +1,116 @@
+/* Writing the digest files: OUT/digest/DAY.{json,md,csv}, each written
+ * atomically, and OUT/digest/latest.* pointing at the newest. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "digest.h"
+#include "log.h"
+#include "report.h"
+#include "util.h"
+
+static int
+digest_json(const json_t *doc, struct buf *out)
+{
+	char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(10));
+	int rc = s ? buf_puts(out, s) : -1;
+
+	free(s);
+	return rc < 0 || buf_putc(out, '\n') < 0 ? -1 : 0;
+}
+
+/* Every file is a view of the one document; a new format is one line. */
+static const struct {
+	const char *ext;
+	int (*render)(const json_t *doc, struct buf *out);
+} formats[] = {
+	{ "json", digest_json },
+	{ "md", digest_md },
+	{ "csv", digest_csv },
+};
+
+/* Points dir/latest.EXT at target (relative): a symlink made under a
+ * temporary name and renamed over the old one, so a reader never finds
+ * latest.* missing. 0 or -1 (logged). */
+static int
+link_latest(const char *dir, const char *ext, const char *target)
+{
+	struct buf tmp = {0}, path = {0};
+	int rc = -1;
+
+	buf_printf(&tmp, "%s/.latest.%s.%ld", dir, ext, (long)getpid());
+	buf_printf(&path, "%s/latest.%s", dir, ext);
+	if (!tmp.data || !path.data)
+		goto out;
+	unlink(tmp.data);
+	if (symlink(target, tmp.data) < 0 || rename(tmp.data, path.data) < 0) {
+		log_error("%s: cannot link to %s: %s", path.data, target, strerror(errno));
+		unlink(tmp.data);
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&tmp);
+	buf_free(&path);
+	return rc;
+}
+
+int
+digest_write(const char *out_dir, const json_t *doc)
+{
+	const char *date = json_string_value(json_object_get(doc, "date"));
+	struct buf dir = {0}, name = {0}, path = {0}, body = {0};
+	size_t i;
+	int rc = -1;
+
+	if (!date || strchr(date, '/')) {
+		log_error("digest: the document has no date");
+		return -1;
+	}
+	buf_printf(&dir, "%s/digest", out_dir);
+	if (!dir.data || mkdir_p(dir.data) < 0) {
+		log_error("%s: cannot create this folder: %s", dir.data ? dir.data : out_dir,
+		    strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < NELEM(formats); i++) {
+		buf_reset(&name);
+		buf_reset(&path);
+		buf_reset(&body);
+		buf_printf(&name, "%s.%s", date, formats[i].ext);
+		buf_printf(&path, "%s/%s", dir.data, name.data);
+		if (formats[i].render(doc, &body) < 0 || !path.data) {
+			log_error("digest: out of memory writing %s", name.data ? name.data : date);
+			goto out;
+		}
+		if (report_write_atomic(path.data, body.data ? body.data : "", body.len) < 0 ||
+		    link_latest(dir.data, formats[i].ext, name.data) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&dir);
+	buf_free(&name);
+	buf_free(&path);
+	buf_free(&body);
+	return rc;
+}
+
+int
+digest_today(struct store *s, const struct conf *c, int64_t now)
+{
+	json_t *doc;
+	char today[11];
+	int rc;
+
+	digest_set_zone(c->timezone);
+	digest_local_date(now, 0, today);
+	if (!(doc = digest_build(s, c, today, 7, 1, now)))
+		return -1;
+	rc = digest_write(c->out_dir, doc);
+	json_decref(doc);
+	return rc;
+}
