@@ -68,33 +68,40 @@ cmp_id(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-/* Ids of the records in the last TAIL_BYTES of path, sorted, so a chunk
- * appended before a crash is not appended again. Returns the count. */
+/* Ids of the complete records in the last TAIL_BYTES of path, sorted, so
+ * a chunk appended before a crash is not appended again. Returns the count.
+ * A kill can tear a write mid-line; *torn is where that unterminated last
+ * line starts (its record was never marked, so it is written again), or -1. */
 static size_t
-tail_ids(const char *path, char (**out)[17])
+tail_ids(const char *path, char (**out)[17], off_t *torn)
 {
 	char (*ids)[17] = NULL, (*nids)[17];
 	size_t n = 0, cap = 0;
 	struct buf b = {0};
 	char chunk[65536], *p, *line;
 	ssize_t r;
-	off_t size;
+	off_t size, start;
 	int fd;
 
 	*out = NULL;
+	*torn = -1;
 	if ((fd = open(path, O_RDONLY)) < 0)
 		return 0;
 	size = lseek(fd, 0, SEEK_END);
-	lseek(fd, size > TAIL_BYTES ? size - TAIL_BYTES : 0, SEEK_SET);
+	start = size > TAIL_BYTES ? size - TAIL_BYTES : 0;
+	lseek(fd, start, SEEK_SET);
 	while ((r = read(fd, chunk, sizeof chunk)) > 0)
 		buf_append(&b, chunk, (size_t)r);
 	close(fd);
 	for (line = b.data; line && *line; line = p ? p + 1 : NULL) {
-		p = strchr(line, '\n');
+		if (!(p = strchr(line, '\n'))) {
+			*torn = start + (line - b.data);
+			break;
+		}
 		/* The line's length from the newline found, not strlen: the
 		 * rest of the tail would make this quadratic in its size. */
-		if (strncmp(line, "{\"id\":\"", 7) ||
-		    (p ? (size_t)(p - line) : strlen(line)) < 7 + 17 || line[23] != '"')
+		if (strncmp(line, "{\"id\":\"", 7) || (size_t)(p - line) < 7 + 17 ||
+		    line[23] != '"')
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
@@ -117,7 +124,8 @@ static int
 append_once(const char *path, const struct pending *p)
 {
 	char (*have)[17];
-	size_t nhave = tail_ids(path, &have), i;
+	off_t torn;
+	size_t nhave = tail_ids(path, &have, &torn), i;
 	struct buf b = {0};
 	int fd, rc = 0;
 
@@ -128,14 +136,22 @@ append_once(const char *path, const struct pending *p)
 		buf_putc(&b, '\n');
 	}
 	free(have);
-	if (!b.len)
+	if (!b.len && torn < 0)
 		return 0;
 	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644)) < 0) {
 		log_error("%s: cannot open for appending: %s", path, strerror(errno));
 		buf_free(&b);
 		return -1;
 	}
-	if (write(fd, b.data, b.len) != (ssize_t)b.len || fsync(fd) < 0) {
+	if (torn >= 0 && ftruncate(fd, torn) < 0) {
+		log_error("%s: cannot cut off a record torn by a crash: %s", path,
+		    strerror(errno));
+		rc = -1;
+	} else if (torn >= 0) {
+		log_warn("%s: the last line, cut short by an interrupted run, was written again",
+		    path);
+	}
+	if (rc == 0 && (write(fd, b.data, b.len) != (ssize_t)b.len || fsync(fd) < 0)) {
 		log_error("%s: cannot write: %s", path, strerror(errno));
 		rc = -1;
 	}

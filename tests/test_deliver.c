@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "alert.h"
@@ -280,6 +281,58 @@ test_deliver(void)
 	fclose(lf);
 }
 
+/* A kill in the middle of appending leaves half a line at the end of the
+ * file, never marked as written: the next delivery cuts it off and writes
+ * the record whole, and every line stays one valid record. */
+static void
+test_torn_write(void)
+{
+	const char *const channels[] = { "file", NULL };
+	struct mention m1 = mkmention("Acme", "t1", -0.8, SENT_NEGATIVE);
+	struct mention m2 = mkmention("Acme", "t2", 0.6, SENT_POSITIVE);
+	struct conf c = {0};
+	struct deliver_stats ds;
+	struct store *s;
+	char sub[128], path[160], err[256], *text, *line, *nl;
+	FILE *f, *lf = tmpfile();
+	long good = 0;
+
+	snprintf(sub, sizeof sub, "%s/torn", dir);
+	snprintf(path, sizeof path, "%s/mentions.jsonl", sub);
+	CHECK_INT(mkdir(sub, 0700), 0);
+	c.out_dir = sub;
+	c.keep_days = 90;
+	if (!(s = store_open(sub, err, sizeof err)))
+		return;
+	add(s, &m1, channels);
+	CHECK_INT(deliver_all(s, &c, 2000000000, &ds), 0);
+	add(s, &m2, channels);
+	text = record_mention(&m2);
+	f = fopen(path, "a");
+	fwrite(text, 1, strlen(text) / 2, f);
+	fclose(f);
+	free(text);
+	log_to(lf);
+	CHECK_INT(deliver_all(s, &c, 2000000000, &ds), 0);
+	log_to(NULL);
+	CHECK_INT(ds.mentions, 1);
+	CHECK_INT(count_lines(path), 2);
+	text = slurp(path);
+	for (line = text; line && (nl = strchr(line, '\n')); line = nl + 1) {
+		json_t *o;
+
+		*nl = '\0';
+		if ((o = json_loads(line, 0, NULL)))
+			good++;
+		json_decref(o);
+	}
+	CHECK_INT(good, 2);
+	CHECK(line && *line == '\0');
+	free(text);
+	store_close(s);
+	fclose(lf);
+}
+
 int
 main(void)
 {
@@ -291,6 +344,7 @@ main(void)
 	RUN(test_alert_rule);
 	RUN(test_ratio);
 	RUN(test_deliver);
+	RUN(test_torn_write);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	CHECK_INT(system(cmd), 0);
 	return TEST_END();
