@@ -36,6 +36,7 @@ static const char css[] =
     "figure{margin:.5rem 0}"
     "svg{display:block;width:100%;height:auto}"
     "svg.spark{width:120px;height:28px}"
+    "svg.swatch{display:inline;width:.8em;height:.8em}"
     "svg .pos,.key.pos{fill:var(--pos);background:var(--pos)}"
     "svg .neu,.key.neu{fill:var(--neu);background:var(--neu)}"
     "svg .neg,.key.neg{fill:var(--neg);background:var(--neg)}"
@@ -67,7 +68,9 @@ static const char css[] =
     "dt{font-weight:600}dd{margin:0 0 .6rem}"
     "a{color:#1f5fa8}"
     "@media (max-width:40rem){body{font-size:15px}main{padding:.6rem}"
-    "th,td{padding:.25rem .3rem}table.narrow{width:100%}}"
+    "th,td{padding:.25rem .3rem}table.narrow{width:100%}"
+    /* The chart shrinks to the screen with its text: set that larger. */
+    "svg.daily text{font-size:20px}svg.share .in{font-size:22px}}"
     "@media print{body{font-size:10.5pt}main{max-width:none;padding:0}"
     "h2{break-after:avoid}section.brand{break-before:page}"
     "table,figure,li.mention{break-inside:avoid}.scroll{overflow:visible}"
@@ -159,9 +162,9 @@ groups(struct html *h, const json_t *groups)
 		for (k = 0; k < json_array_size(sov) && k < MAX_BRANDS; k++) {
 			const json_t *e = json_array_get(sov, k);
 
-			h_printf(h, "<li><svg class=\"spark\" viewBox=\"0 0 12 12\" "
-			    "style=\"width:.8em;height:.8em;display:inline\" aria-hidden=\"true\">"
-			    "<rect class=\"c%zu\" width=\"12\" height=\"12\"/></svg> ", k % 6);
+			h_printf(h, "<li><svg class=\"swatch\" viewBox=\"0 0 12 12\" "
+			    "aria-hidden=\"true\"><rect class=\"c%zu\" width=\"12\" "
+			    "height=\"12\"/></svg> ", k % 6);
 			h_text(h, j_str(e, "brand"), "?");
 			h_puts(h, ": ");
 			h_pct(h, json_object_get(e, "share"));

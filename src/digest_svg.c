@@ -13,7 +13,7 @@
 /* The daily chart's frame, in viewBox units. */
 #define D_W 600.0
 #define D_H 200.0
-#define D_LEFT 36.0
+#define D_LEFT 44.0
 #define D_RIGHT 8.0
 #define D_TOP 12.0
 #define D_BOTTOM 28.0
