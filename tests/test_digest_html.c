@@ -311,6 +311,71 @@ test_bad_bytes(void)
 	json_decref(doc);
 }
 
+/* Only absolute http(s) URLs without spaces or controls become links. */
+static void
+test_links(void)
+{
+	static const struct { const char *url; int link; } cases[] = {
+		{ "HTTPS://Example.com/a", 1 }, { "http://example.com/?q=<x>", 1 },
+		{ "https://example.com/a b", 0 }, { "https://example.com/\tx", 0 },
+		{ " https://example.com/", 0 }, { "data:text/html,<b>x</b>", 0 },
+		{ "vbscript:msgbox(1)", 0 }, { "//example.com/x", 0 }, { "/relative", 0 },
+	};
+	json_t *doc = fixture();
+	json_t *m = json_array_get(json_object_get(doc, "needs_reply"), 2);
+	char *html, want[256];
+	size_t i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		json_object_set_new(m, "link", json_string(cases[i].url));
+		html = render(doc);
+		CHECK(html != NULL);
+		if (!html)
+			continue;
+		CHECK_INT(has_ci(html, "<a href=\"https://example.com/") ||
+		    has_ci(html, "<a href=\"http://example.com/"), cases[i].link);
+		snprintf(want, sizeof want, "(link not shown as a link: %.40s",
+		    cases[i].url[0] == 'd' ? "data:text/html,&lt;b&gt;" : cases[i].url);
+		if (!cases[i].link && cases[i].url[0] != ' ' && !strchr(cases[i].url, '\t'))
+			CHECK(strstr(html, want) != NULL);
+		free(html);
+	}
+	json_decref(doc);
+}
+
+/* A month's chart labels about 14 of its days, and draws every bar. */
+static void
+test_long_period(void)
+{
+	json_t *doc = fixture();
+	json_t *daily = json_array(), *b = json_array_get(json_object_get(doc, "brands"), 1);
+	char *html, *chart, *end, date[16];
+	size_t i, ticks = 0, bars = 0;
+
+	for (i = 0; i < 30; i++) {
+		snprintf(date, sizeof date, "2026-11-%02zu", i + 1);
+		json_array_append_new(daily, json_pack("{s:s,s:i,s:i,s:i,s:i}", "date", date,
+		    "mentions", 1, "positive", 1, "neutral", 0, "negative", 0));
+	}
+	json_object_set_new(b, "daily", daily);
+	html = render(doc);
+	chart = html ? strstr(html, "<svg class=\"daily\" viewBox=\"0 0 600 200\" role=\"img\" "
+	    "aria-labelledby=\"daily-t1\"") : NULL;
+	end = chart ? strstr(chart, "</svg>") : NULL;
+	CHECK(end != NULL);
+	for (; chart && chart < end && (chart = strstr(chart + 1, "<text class=\"tick\"")) &&
+	    chart < end;)
+		ticks++;
+	chart = html ? strstr(html, "aria-labelledby=\"daily-t1\"") : NULL;
+	for (; chart && chart < end && (chart = strstr(chart + 1, "<rect class=\"pos\"")) &&
+	    chart < end;)
+		bars++;
+	CHECK_INT(ticks, 10);
+	CHECK_INT(bars, 30);
+	free(html);
+	json_decref(doc);
+}
+
 int
 main(void)
 {
@@ -319,6 +384,8 @@ main(void)
 	RUN(test_chart_geometry);
 	RUN(test_nulls);
 	RUN(test_bad_bytes);
+	RUN(test_links);
+	RUN(test_long_period);
 	xmlCleanupParser();
 	return TEST_END();
 }
