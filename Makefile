@@ -87,6 +87,7 @@ help:
 	@echo "make eval       sentiment accuracy on ../shared/data/sentiment (SHARED=DIR)"
 	@echo "make fuzz       run the fuzzers (FUZZ_SECONDS=60 each)"
 	@echo "make conformance  the parser on feedparser's corpus (SHARED_CORPUS=DIR)"
+	@echo "make check-html  the HTML digest rendered in headless Chromium (skips without it)"
 
 # Further targets (install, bench, eval, fuzz, conformance) live in mk/*.mk.
 -include mk/*.mk

@@ -73,6 +73,32 @@ set_defaults(struct conf *c)
 	c->alert.max_per_hour = 10;
 }
 
+/* The digest's e-mail needs all of server, sender and recipients, or none;
+ * a half-set one would fail only on the morning it is needed. */
+static int
+validate_mail(const struct conf *c)
+{
+	const struct conf_mail *m = &c->mail;
+
+	if (!m->smtp_url && !m->from && !m->to.n && !m->user && !m->password)
+		return 0;
+	if (!m->smtp_url || !m->from || !m->to.n) {
+		log_error("%s: the digest's e-mail needs smtp_url, mail_from and mail_to "
+		    "(missing: %s%s%s)", c->path, m->smtp_url ? "" : "smtp_url ",
+		    m->from ? "" : "mail_from ", m->to.n ? "" : "mail_to");
+		return -1;
+	}
+	if (!str_startswith(m->smtp_url, "smtp://") && !str_startswith(m->smtp_url, "smtps://")) {
+		log_error("%s: smtp_url must start with smtp:// or smtps://", c->path);
+		return -1;
+	}
+	if (!m->user != !m->password) {
+		log_error("%s: smtp_user and smtp_password go together", c->path);
+		return -1;
+	}
+	return 0;
+}
+
 /* Checks that need the whole file: every feed has a URL and a known type,
  * every brand a pattern, and names that refer to each other exist. */
 static int
@@ -149,6 +175,8 @@ validate(struct conf *c)
 		log_error("%s: [alert] webhook_format must be slack or json", c->path);
 		errors++;
 	}
+	if (validate_mail(c) < 0)
+		errors++;
 	if (!c->state_dir)
 		c->state_dir = xstrdup("/var/lib/earshot");
 	if (!c->out_dir) {
@@ -228,6 +256,12 @@ conf_free(struct conf *c)
 	free(c->alert.webhook);
 	free(c->alert.webhook_format);
 	strlist_free(&c->alert.command);
+	free(c->mail.smtp_url);
+	free(c->mail.from);
+	strlist_free(&c->mail.to);
+	free(c->mail.user);
+	free(c->mail.password);
+	strlist_free(&c->mail.command);
 	memset(c, 0, sizeof *c);
 }
 

@@ -47,6 +47,16 @@ struct conf_alert {
 	long max_per_hour;      /* per brand, to the webhook */
 };
 
+/* The digest's delivery (mail.c): e-mail over SMTP and/or a command. */
+struct conf_mail {
+	char *smtp_url;         /* smtp://host:587 (STARTTLS when offered) or smtps:// */
+	char *from;             /* "Name <addr>" or addr */
+	struct strlist to;      /* addresses */
+	char *user;
+	char *password;         /* secret: never logged or written out */
+	struct strlist command; /* argv, run with execve; gets the HTML file's path */
+};
+
 struct conf {
 	char *path;             /* the main file */
 	struct strlist files;   /* every file read, for messages */
@@ -68,6 +78,7 @@ struct conf {
 	struct conf_feed *feeds;
 	size_t nfeeds;
 	struct conf_alert alert;
+	struct conf_mail mail;
 };
 
 /* Which file to read: opt (-c) if given, else $EARSHOT_CONFIG, else

@@ -76,6 +76,12 @@ static const struct key keys[] = {
 	{ "spike_window",       S_GLOBAL, V_DURATION, G(spike_window), 0, 7 * 86400.0 },
 	{ "spike_min",          S_GLOBAL, V_INT,      G(spike_min), 0, 1e9 },
 	{ "new_source_alerts",  S_GLOBAL, V_BOOL,     G(new_source_alerts), 0, 0 },
+	{ "smtp_url",           S_GLOBAL, V_STR,      G(mail.smtp_url), 0, 0 },
+	{ "mail_from",          S_GLOBAL, V_STR,      G(mail.from), 0, 0 },
+	{ "mail_to",            S_GLOBAL, V_WORDS,    G(mail.to), 0, 0 },
+	{ "smtp_user",          S_GLOBAL, V_STR,      G(mail.user), 0, 0 },
+	{ "smtp_password",      S_GLOBAL, V_STR,      G(mail.password), 0, 0 },
+	{ "digest_command",     S_GLOBAL, V_WORDS,    G(mail.command), 0, 0 },
 
 	{ "match",              S_BRAND, V_LIST,   B(match), 0, 0 },
 	{ "exclude",            S_BRAND, V_LIST,   B(exclude), 0, 0 },

@@ -250,10 +250,22 @@ export_records(struct store *s, const struct conf *c, const struct export *ex,
 	return rc;
 }
 
-/* Runs argv with body on its stdin (execve, no shell); 0 if it exits 0
- * within COMMAND_TIMEOUT seconds. */
-static int
-run_command(const struct strlist *argv, const char *body, char *err, size_t errlen)
+/* The argv to execve: the configured one, plus arg when given. */
+static char **
+command_argv(const struct strlist *argv, const char *arg)
+{
+	char **v = calloc(argv->n + 2, sizeof *v);
+
+	if (v) {
+		memcpy(v, argv->v, argv->n * sizeof *v);
+		v[argv->n] = (char *)arg;
+	}
+	return v;
+}
+
+int
+deliver_command(const struct strlist *argv, const char *arg, const char *body, char *err,
+    size_t errlen)
 {
 	int fds[2], status, waited = 0;
 	struct timespec tick = { 0, 50 * 1000 * 1000 };
@@ -272,10 +284,13 @@ run_command(const struct strlist *argv, const char *body, char *err, size_t errl
 		return -1;
 	}
 	if (pid == 0) {
+		char **v = command_argv(argv, arg);
+
 		dup2(fds[0], 0);
 		close(fds[0]);
 		close(fds[1]);
-		execve(argv->v[0], argv->v, environ);
+		if (v)
+			execve(v[0], v, environ);
 		_exit(127);
 	}
 	close(fds[0]);
@@ -427,7 +442,7 @@ push_channel(struct push_ctx *x)
 			settle(x, i, deliver_webhook_alert(&x->c->alert, x->ids.lines[i],
 			    err, sizeof err), err);
 		else
-			settle(x, i, run_command(&x->c->alert.command, x->ids.lines[i],
+			settle(x, i, deliver_command(&x->c->alert.command, NULL, x->ids.lines[i],
 			    err, sizeof err), err);
 	}
 	for (i = 0; i < x->ids.n; i++)

@@ -26,4 +26,11 @@ struct deliver_stats {
 int deliver_all(struct store *s, const struct conf *c, int64_t now,
     struct deliver_stats *st);
 
+/* Runs argv (argv->v[0] an absolute path; execve, no shell), with arg as
+ * one more argument when not NULL, and body plus a newline on its stdin.
+ * Returns 0 if it exits 0 within 30 seconds; else -1 with the reason
+ * (which names argv[0], never arg) in err, and a late one is killed. */
+int deliver_command(const struct strlist *argv, const char *arg, const char *body, char *err,
+    size_t errlen);
+
 #endif

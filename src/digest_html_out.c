@@ -1,0 +1,195 @@
+/* The HTML digest's writer: escaping, numbers and links. Everything the
+ * feeds supplied reaches the page through h_textn, so it alone decides
+ * what is safe. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "digest_html_int.h"
+
+#define DASH "\xe2\x80\x94"        /* an em dash: absent value */
+#define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
+
+static void
+h_append(struct html *h, const char *s, size_t n)
+{
+	if (n && buf_append(h->out, s, n) < 0)
+		h->failed = 1;
+}
+
+void
+h_puts(struct html *h, const char *s)
+{
+	h_append(h, s, strlen(s));
+}
+
+void
+h_printf(struct html *h, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	/* Callers format numbers and fixed markup only: an overlong result
+	 * is a programming error, reported as a failed page. */
+	if (n < 0 || (size_t)n >= sizeof tmp)
+		h->failed = 1;
+	else
+		h_append(h, tmp, (size_t)n);
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+static const char *
+entity(unsigned char c)
+{
+	switch (c) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	case '\'': return "&#39;";
+	default: return NULL;
+	}
+}
+
+void
+h_textn(struct html *h, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0, k;
+	const char *e;
+
+	while (i < n) {
+		e = entity(p[i]);
+		k = utf8_len(p + i, n - i);
+		if (!e && k == 1 && (p[i] >= 0x20 || p[i] == '\t' || p[i] == '\n') && p[i] != 0x7f) {
+			i++;
+			continue;
+		}
+		if (k > 1) {
+			i += k;
+			continue;
+		}
+		/* Flush the clean run before this byte, then its replacement. */
+		h_append(h, s + run, i - run);
+		h_puts(h, e ? e : REPLACEMENT);
+		run = ++i;
+	}
+	h_append(h, s + run, i - run);
+}
+
+void
+h_text(struct html *h, const char *s, const char *dash)
+{
+	if (s)
+		h_textn(h, s, strlen(s));
+	else
+		h_puts(h, dash ? dash : DASH);
+}
+
+void
+h_num(struct html *h, const json_t *v, const char *fmt)
+{
+	double d;
+
+	if (!json_is_number(v) || !isfinite(d = json_number_value(v))) {
+		h_puts(h, DASH);
+		return;
+	}
+	if (fmt)
+		h_printf(h, fmt, d);
+	else if (d == floor(d) && fabs(d) < 1e15)
+		h_printf(h, "%.0f", d);
+	else
+		h_printf(h, "%.1f", d);
+}
+
+void
+h_pct(struct html *h, const json_t *v)
+{
+	if (!json_is_number(v) || !isfinite(json_number_value(v)))
+		h_puts(h, DASH);
+	else
+		h_printf(h, "%.0f%%", json_number_value(v) * 100);
+}
+
+int
+url_is_web(const char *url)
+{
+	const char *p;
+
+	if (!url || !(strncasecmp(url, "http://", 7) == 0 ||
+	    strncasecmp(url, "https://", 8) == 0))
+		return 0;
+	for (p = url; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			return 0;
+	return p - url < 4096;
+}
+
+void
+h_link(struct html *h, const char *url, const char *label)
+{
+	if (url_is_web(url)) {
+		h_puts(h, "<a href=\"");
+		h_text(h, url, "");
+		h_puts(h, "\" rel=\"nofollow noopener noreferrer\">");
+		h_text(h, label, "(untitled)");
+		h_puts(h, "</a>");
+		return;
+	}
+	h_text(h, label, "(untitled)");
+	if (url) {
+		h_puts(h, " <span class=\"nolink\">(link not shown as a link: ");
+		h_text(h, url, "");
+		h_puts(h, ")</span>");
+	}
+}
+
+const char *
+j_str(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+double
+j_num(const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
