@@ -297,7 +297,8 @@ deliver_command(const struct strlist *argv, const char *arg, const char *body, c
 	signal(SIGPIPE, SIG_IGN);
 	while (off < len && (w = write(fds[1], body + off, len - off)) > 0)
 		off += (size_t)w;
-	if (off == len)
+	/* An alert is one JSON line without its newline; a digest has its own. */
+	if (off == len && (!len || body[len - 1] != '\n'))
 		w = write(fds[1], "\n", 1);
 	close(fds[1]);
 	while (waitpid(pid, &status, WNOHANG) == 0) {

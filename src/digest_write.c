@@ -1,4 +1,4 @@
-/* Writing the digest files: OUT/digest/DAY.{json,md,csv}, each written
+/* Writing the digest files: OUT/digest/DAY.{json,md,csv,html}, each written
  * atomically, and OUT/digest/latest.* pointing at the newest. */
 #include <errno.h>
 #include <stdio.h>
@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "digest.h"
+#include "digest_html.h"
 #include "log.h"
 #include "report.h"
 #include "util.h"
@@ -30,6 +31,7 @@ static const struct {
 	{ "json", digest_json },
 	{ "md", digest_md },
 	{ "csv", digest_csv },
+	{ "html", digest_html },
 };
 
 /* Points dir/latest.EXT at target (relative): a symlink made under a

@@ -32,8 +32,8 @@ python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); print(d["partial"
 check_grep "the run writes today's digest, partial" '^True 7$' "$T/today"
 
 check_status 0 "digest of the sample's day" digest --date 2026-11-22
-check_grep "digest says where the files are" "$D/: 2026-11-22.md" "$T/out"
-for e in json md csv; do
+check_grep "digest says where the files are" "$D/: 2026-11-22.html, 2026-11-22.md" "$T/out"
+for e in json md csv html; do
 	[ -s "$D/2026-11-22.$e" ] && ok || bad "no 2026-11-22.$e"
 	[ "$(readlink "$D/latest.$e")" = "2026-11-22.$e" ] && ok || bad "latest.$e is not a relative link"
 	cmp -s "$D/latest.$e" "$D/2026-11-22.$e" && ok || bad "latest.$e does not resolve"
@@ -100,6 +100,28 @@ done
 check_grep "a bad date says what it wants" 'YYYY-MM-DD' "$T/err"
 check_status 0 "digest --help" digest --help
 check_grep "help names the files" 'latest.md' "$T/out"
+
+# The digest command gets the HTML page's path and the Markdown on stdin; a
+# mail server that cannot be reached makes the status 1, the files stay.
+cat >"$T/post.sh" <<SH
+#!/bin/sh
+cat >"$T/posted.md"
+printf '%s\n' "\$1" >"$T/posted.path"
+SH
+chmod +x "$T/post.sh"
+cp "$CONF" "$T/cmd.conf"
+sed -i "1i digest_command = $T/post.sh" "$T/cmd.conf"
+check_status 0 "digest with a digest command" "$EARSHOT" digest -c "$T/cmd.conf" \
+	--state-dir "$S" --out-dir "$O" --date 2026-11-22
+check_grep "the command got the HTML page" "^$D/2026-11-22.html\$" "$T/posted.path"
+cmp -s "$T/posted.md" "$D/2026-11-22.md" && ok || bad "the command's stdin is not the Markdown digest"
+sed -i "1i smtp_url = smtp://127.0.0.1:1\\nmail_from = e@example.com\\nmail_to = m@example.com" \
+	"$T/cmd.conf"
+rm -f "$D/2026-11-22.html"
+check_status 1 "digest whose mail server is down" "$EARSHOT" digest -c "$T/cmd.conf" \
+	--state-dir "$S" --out-dir "$O" --date 2026-11-22
+check_grep "it says the e-mail was not sent" 'digest e-mail not sent' "$T/err"
+[ -s "$D/2026-11-22.html" ] && ok || bad "the files were not written before the e-mail"
 
 # A bad zone is a configuration error naming the file and line.
 sed -i 's|^timezone .*|timezone = Europe/Berlni|' "$CONF"

@@ -504,10 +504,10 @@ test_dst_build(void)
 static void
 test_write(void)
 {
-	json_t *doc = json_pack("{s:s, s:[], s:[], s:[], s:s, s:i, s:{s:s, s:s}}",
-	    "date", "2026-11-30", "brands", "needs_reply", "footnotes", "timezone", "UTC",
-	    "days", 1, "period", "from", "2026-11-30", "to", "2026-11-30");
-	static const char *const ext[] = { "json", "md", "csv" };
+	json_t *doc = json_pack("{s:i, s:s, s:[], s:[], s:[], s:[], s:s, s:i, s:{s:s, s:s}}",
+	    "schema", 1, "date", "2026-11-30", "brands", "groups", "needs_reply", "footnotes",
+	    "timezone", "UTC", "days", 1, "period", "from", "2026-11-30", "to", "2026-11-30");
+	static const char *const ext[] = { "json", "md", "csv", "html" };
 	char path[256], target[64];
 	FILE *quiet = tmpfile();
 	struct stat st;
