@@ -387,7 +387,7 @@ test_command(void)
 	free(got);
 	snprintf(path, sizeof path, "%s/stdin", tmp);
 	got = slurp(path);
-	CHECK_STR(got, "# Digest\n\n");
+	CHECK_STR(got, "# Digest\n");
 	free(got);
 	strlist_free(&m.command);
 	strlist_add(&m.command, "/bin/sh");
