@@ -98,7 +98,7 @@ term_progress(const struct run_stats *st, void *ctx)
 	long secs;
 
 	(void)ctx;
-	if (!progress.on)
+	if (!progress.on || !st->feeds)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (progress.line[0] && st->done < st->feeds &&
