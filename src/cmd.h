@@ -19,5 +19,6 @@ int cmd_alerts(int argc, char **argv);
 int cmd_parse(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 #endif

@@ -2,12 +2,15 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "alert.h"
 #include "buf.h"
 #include "cli.h"
 #include "cmd.h"
 #include "log.h"
 #include "store.h"
+#include "term.h"
 #include "util.h"
 
 enum { OPT_SINCE = OPT_FIRST_FREE, OPT_BRAND, OPT_KIND, OPT_JSON };
@@ -23,15 +26,38 @@ static const char help[] =
     "      --json           one JSON record per line (as in alerts.jsonl)\n"
     CLI_COMMON_HELP;
 
+struct listing {
+	int as_json;
+	int colour;    /* the first line of each alert: red when negative, else yellow */
+};
+
+/* Prints the text's first line in the colour of the alert's kind. */
+static void
+print_painted(const char *json, const char *text)
+{
+	json_t *a = json_loads(json, 0, NULL);
+	const char *kind = json_string_value(json_object_get(a, "kind"));
+	size_t first = strcspn(text, "\n");
+	struct buf b = {0};
+
+	term_paint(&b, 1, kind && !strcmp(kind, "negative") ? TERM_RED : TERM_YELLOW,
+	    "%.*s", (int)first, text);
+	printf("%s%s\n", b.data, text + first);
+	buf_free(&b);
+	json_decref(a);
+}
+
 static int
 print_alert(const char *json, void *ctx)
 {
-	int as_json = *(int *)ctx;
+	const struct listing *l = ctx;
 	struct buf b = {0};
 
-	if (as_json)
+	if (l->as_json)
 		puts(json);
-	else if (alert_text(json, "    ", &b) == 0)
+	else if (alert_text(json, "    ", &b) == 0 && l->colour)
+		print_painted(json, b.data);
+	else if (b.data)
 		printf("%s\n", b.data);
 	buf_free(&b);
 	return 0;
@@ -53,7 +79,8 @@ cmd_alerts(int argc, char **argv)
 	struct cli cli = {0};
 	struct store *s;
 	struct conf c;
-	int ch, as_json = 0, rc = EXIT_OK;
+	struct listing l = { 0, term_colours(stdout) };
+	int ch, rc = EXIT_OK;
 	char err[512];
 
 	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORT, opts, NULL)) != -1) {
@@ -69,7 +96,7 @@ cmd_alerts(int argc, char **argv)
 			break;
 		case OPT_BRAND: brand = optarg; break;
 		case OPT_KIND: kind = optarg; break;
-		case OPT_JSON: as_json = 1; break;
+		case OPT_JSON: l.as_json = 1; break;
 		default:
 			fputs(help, stderr);
 			return EXIT_USAGE;
@@ -86,7 +113,7 @@ cmd_alerts(int argc, char **argv)
 		    c.path);
 	if ((s = store_open_existing(c.state_dir, err, sizeof err))) {
 		store_each_alert(s, (int64_t)time(NULL) - since, brand, kind, print_alert,
-		    &as_json);
+		    &l);
 		store_close(s);
 	} else if (*err) {
 		log_error("%s", err);

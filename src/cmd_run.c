@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "pipeline.h"
+#include "term.h"
 
 enum { OPT_ALL = OPT_FIRST_FREE, OPT_FEED };
 
@@ -14,7 +15,8 @@ static const char help[] =
     "their sentiment, sends alerts for negative ones, and updates the files\n"
     "in the output folder (mentions.jsonl, alerts.jsonl, summary.json/.md,\n"
     "and today's digest so far in digest/).\n"
-    "Meant to be started by a timer: it never runs twice at once.\n\n"
+    "Meant to be started by a timer: it never runs twice at once. On a\n"
+    "terminal it shows its progress on one line.\n\n"
     "Options:\n"
     "      --all            poll every feed now, whatever the schedule says\n"
     "      --feed NAME      poll only this feed, now\n"
@@ -66,19 +68,12 @@ cmd_run(int argc, char **argv)
 		conf_free(&c);
 		return EXIT_USAGE;
 	}
+	if (term_progress_start(cli.verbosity))
+		ro.progress = term_progress;
 	res = pipeline_run(&c, &ro, &st);
-	if (res == RUN_OK || res == RUN_PARTIAL) {
-		char failed[96] = "";
-
-		if (st.failed)
-			snprintf(failed, sizeof failed, ", %u failed (see 'earshot check')",
-			    st.failed);
-		log_notice("%u feed%s%s, %u new item%s, %u mention%s: %u positive, "
-		    "%u neutral, %u negative; %u alert%s. Results in %s", st.feeds,
-		    st.feeds == 1 ? "" : "s", failed, st.new_items,
-		    st.new_items == 1 ? "" : "s", st.mentions, st.mentions == 1 ? "" : "s",
-		    st.pos, st.neu, st.neg, st.alerts, st.alerts == 1 ? "" : "s", c.out_dir);
-	}
+	term_progress_end();
+	if (res == RUN_OK || res == RUN_PARTIAL)
+		term_summary(&st, c.out_dir);
 	conf_free(&c);
 	switch (res) {
 	case RUN_OK: return EXIT_OK;

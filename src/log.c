@@ -9,6 +9,7 @@ static int log_max = L_NOTICE;
 static int log_journal;
 static unsigned n_errors, n_warnings;
 static FILE *log_file;
+static void (*log_hook)(int after);
 
 void
 log_init(int verbosity)
@@ -19,6 +20,7 @@ log_init(int verbosity)
 }
 
 void log_to(FILE *f) { log_file = f; }
+void log_around(void (*fn)(int after)) { log_hook = fn; }
 
 unsigned log_errors(void) { return n_errors; }
 unsigned log_warnings(void) { return n_warnings; }
@@ -40,9 +42,13 @@ log_msg(enum log_level lv, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
+	if (log_hook && !log_file)
+		log_hook(0);
 	/* One write per line so concurrent writers never interleave mid-line. */
 	if (log_journal)
 		fprintf(log_file ? log_file : stderr, "<%d>%s\n", (int)lv, line);
 	else
 		fprintf(log_file ? log_file : stderr, "earshot: %s: %s\n", names[lv], line);
+	if (log_hook && !log_file)
+		log_hook(1);
 }

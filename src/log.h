@@ -14,6 +14,10 @@ void log_msg(enum log_level lv, const char *fmt, ...)
 /* Sends log lines to f instead of stderr (tests read them back); NULL
  * restores stderr. */
 void log_to(FILE *f);
+/* fn(0) is called before each line written to stderr and fn(1) after it,
+ * so a display that owns the terminal's last line (term.h's progress) can
+ * clear it and draw it again; NULL for none. */
+void log_around(void (*fn)(int after));
 /* Number of L_ERROR and L_WARN lines logged so far. */
 unsigned log_errors(void);
 unsigned log_warnings(void);

@@ -16,6 +16,7 @@ static const struct {
 	const char *what;
 } commands[] = {
 	{ "run",     cmd_run,     "poll the feeds that are due, record mentions, send alerts" },
+	{ "watch",   cmd_watch,   "poll the feeds as they fall due, until stopped (no timer needed)" },
 	{ "check",   cmd_check,   "validate the configuration and show each feed's state" },
 	{ "digest",  cmd_digest,  "write the daily digest files" },
 	{ "alerts",  cmd_alerts,  "list recent alerts for triage" },
@@ -36,7 +37,7 @@ usage(FILE *f)
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
 	fprintf(f, "\nRun 'earshot COMMAND --help' for a command's options.\n\n"
-	    "Options of run, check, digest and alerts:\n"
+	    "Options of run, watch, check, digest and alerts:\n"
 	    "  -c FILE   configuration file (default: $EARSHOT_CONFIG, ./earshot.conf,\n"
 	    "            /etc/earshot/earshot.conf)\n"
 	    "  -v, -q    more or less detail on stderr\n\n"

@@ -40,6 +40,7 @@ struct feed_run {
 
 struct run {
 	const struct conf *c;
+	const struct run_opts *o;
 	struct store *s;
 	struct matcher *m;
 	struct lexicon **lex;
@@ -341,6 +342,18 @@ on_fetched(struct fetch_job *job, void *ctx)
 	fetch_job_clear(job);
 }
 
+/* on_fetched, then the caller's progress display, if any. */
+static void
+on_fetched_progress(struct fetch_job *job, void *ctx)
+{
+	struct run *r = ctx;
+
+	on_fetched(job, ctx);
+	r->st->done++;
+	if (r->o->progress)
+		r->o->progress(r->st, r->o->progress_ctx);
+}
+
 static void
 user_agent(const struct conf *c, char *out, size_t len)
 {
@@ -390,6 +403,8 @@ poll_feeds(struct run *r, const struct run_opts *o)
 		jobs[n++] = &fr->job;
 	}
 	r->st->feeds = (unsigned)n;
+	if (o->progress)
+		o->progress(r->st, o->progress_ctx);
 	if (rc == 0 && n) {
 		fetch_opts_default(&fo);
 		user_agent(c, ua, sizeof ua);
@@ -400,7 +415,7 @@ poll_feeds(struct run *r, const struct run_opts *o)
 		fo.timeout = c->timeout;
 		fo.low_speed_time = c->stall_timeout;
 		fo.max_body = (size_t)c->max_body;
-		if (fetch_all(&fo, jobs, n, on_fetched, r, err, sizeof err) < 0) {
+		if (fetch_all(&fo, jobs, n, on_fetched_progress, r, err, sizeof err) < 0) {
 			log_error("cannot fetch: %s", err);
 			rc = -1;
 		}
@@ -417,9 +432,10 @@ poll_feeds(struct run *r, const struct run_opts *o)
 }
 
 enum run_result
-pipeline_run(const struct conf *c, const struct run_opts *o, struct run_stats *st)
+pipeline_pass(const struct conf *c, const struct pipeline_res *pr,
+    const struct run_opts *o, struct run_stats *st)
 {
-	struct run r = { .c = c, .st = st };
+	struct run r = { .c = c, .o = o, .st = st, .m = pr->m, .lex = pr->lex };
 	struct deliver_stats ds;
 	enum run_result res = RUN_FATAL;
 	const char *bad_dir;
@@ -427,12 +443,6 @@ pipeline_run(const struct conf *c, const struct run_opts *o, struct run_stats *s
 	char err[512];
 
 	memset(st, 0, sizeof *st);
-	/* What the configuration names must be usable before anything is
-	 * written, so a typo in a pattern never leaves half a state behind. */
-	if (pipeline_lexicons(c, &r.lex) < 0 || !(r.m = pipeline_matcher(c))) {
-		res = RUN_CONFIG;
-		goto out;
-	}
 	if ((bad_dir = mkdir_p(c->state_dir) < 0 ? c->state_dir :
 	    mkdir_p(c->out_dir) < 0 ? c->out_dir : NULL)) {
 		log_error("%s: cannot create this folder: %s", bad_dir, strerror(errno));
@@ -478,8 +488,6 @@ pipeline_run(const struct conf *c, const struct run_opts *o, struct run_stats *s
 	res = st->failed || digest_failed ? RUN_PARTIAL : RUN_OK;
 out:
 	free(r.hits);
-	match_free(r.m);
-	pipeline_lexicons_free(c, r.lex);
 	buf_free(&r.text);
 	store_close(r.s);
 	if (lock >= 0)

@@ -6,13 +6,20 @@
 
 #include "conf.h"
 
+struct run_stats;
+
 struct run_opts {
 	int all;               /* ignore the schedule */
 	const char *feed;      /* poll only this feed (implies all) */
+	/* Called once the due feeds are counted, then after each feed is
+	 * processed (st->done counts them); NULL for none. */
+	void (*progress)(const struct run_stats *st, void *ctx);
+	void *progress_ctx;
 };
 
 struct run_stats {
 	unsigned feeds;        /* polled this run */
+	unsigned done;         /* of those, processed so far */
 	unsigned failed;       /* feeds whose fetch or parse failed */
 	unsigned not_modified; /* answered 304 */
 	unsigned items;        /* items read */
@@ -28,13 +35,31 @@ enum run_result {
 	RUN_CONFIG = -3   /* a pattern or lexicon in the configuration is unusable */
 };
 
-/* Polls the due feeds of c (or as o says) and records, alerts and reports.
- * Takes the state lock for its whole duration. Returns RUN_OK, RUN_PARTIAL
- * when some feeds failed, RUN_LOCKED when another run holds the lock (did
- * nothing), RUN_CONFIG when a brand's pattern or a lexicon cannot be used,
- * or RUN_FATAL with the reason logged. */
+/* Polls the due feeds of c (or as o says) and records, alerts and reports:
+ * pipeline_prepare, pipeline_pass, pipeline_release. Returns RUN_OK,
+ * RUN_PARTIAL when some feeds failed, RUN_LOCKED when another run holds the
+ * lock (did nothing), RUN_CONFIG when a brand's pattern or a lexicon cannot
+ * be used, or RUN_FATAL with the reason logged. */
 enum run_result pipeline_run(const struct conf *c, const struct run_opts *o,
     struct run_stats *st);
+
+/* What passes over one configuration share, built once from it (a
+ * long-running `earshot watch` rebuilds them only when it reloads). */
+struct pipeline_res {
+	struct lexicon **lex;   /* per brand, as pipeline_lexicons */
+	struct matcher *m;
+};
+/* Builds pr from c: everything the configuration names must be usable
+ * before anything is written, so a typo in a pattern never leaves half a
+ * state behind. 0, or -1 with the reason logged (pr is then empty). */
+int pipeline_prepare(const struct conf *c, struct pipeline_res *pr);
+/* Frees what pipeline_prepare built; pr may be empty. */
+void pipeline_release(const struct conf *c, struct pipeline_res *pr);
+/* One pass with pr (prepared from c): takes the state lock for its whole
+ * duration, opens the store, polls, alerts, delivers, reports, closes and
+ * unlocks. Returns as pipeline_run, except never RUN_CONFIG. */
+enum run_result pipeline_pass(const struct conf *c, const struct pipeline_res *pr,
+    const struct run_opts *o, struct run_stats *st);
 
 /* Loads the lexicon for each brand (the global list plus the brand's
  * overlays), sharing one load between brands with no overlay. out[i] is

@@ -1,5 +1,6 @@
 /* What a run and `earshot check` build from the configuration before
- * anything is fetched: each brand's lexicon and the compiled matcher. */
+ * anything is fetched: each brand's lexicon and the compiled matcher; and
+ * pipeline_run, which builds them for one pass. */
 #include "pipeline.h"
 
 #include <stdlib.h>
@@ -78,6 +79,43 @@ pipeline_lexicons_free(const struct conf *c, struct lexicon **lx)
 			lexicon_free(lx[i]);
 	lexicon_free(lx[c->nbrands]);
 	free(lx);
+}
+
+int
+pipeline_prepare(const struct conf *c, struct pipeline_res *pr)
+{
+	pr->m = NULL;
+	if (pipeline_lexicons(c, &pr->lex) < 0)
+		return -1;
+	if (!(pr->m = pipeline_matcher(c))) {
+		pipeline_release(c, pr);
+		return -1;
+	}
+	return 0;
+}
+
+void
+pipeline_release(const struct conf *c, struct pipeline_res *pr)
+{
+	match_free(pr->m);
+	pipeline_lexicons_free(c, pr->lex);
+	pr->m = NULL;
+	pr->lex = NULL;
+}
+
+enum run_result
+pipeline_run(const struct conf *c, const struct run_opts *o, struct run_stats *st)
+{
+	struct pipeline_res pr;
+	enum run_result res;
+
+	if (pipeline_prepare(c, &pr) < 0) {
+		memset(st, 0, sizeof *st);
+		return RUN_CONFIG;
+	}
+	res = pipeline_pass(c, &pr, o, st);
+	pipeline_release(c, &pr);
+	return res;
 }
 
 struct matcher *

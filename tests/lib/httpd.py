@@ -14,6 +14,11 @@ Routes:
                    If-Modified-Since equals LAST_MODIFIED (without it)
   /feed/NAME       like /ok, with ETag "NAME-v1" and one item of its own
                    that names Acme
+  /fresh/NAME      RSS without validators whose one item is new at each
+                   request (guid NAME-N), naming Acme, praised or panned in
+                   turn: a long-running watch test's steady stream.
+                   ?upto=N: new for the first N requests, then the Nth
+                   again; ?plain: the item names no brand
   /gzip            gzip-encoded body "plain text, compressed\\n"; 406 when
                    the request's Accept-Encoding does not offer gzip
   /bomb            1 KiB of gzip that inflates to 1 MiB of zeros
@@ -71,6 +76,8 @@ FEED = (b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>%s</title>'
         b'</item></channel></rss>\n')
 LOG = None
 LOG_LOCK = threading.Lock()
+FRESH = {}  # /fresh/NAME: requests so far per name
+FRESH_WORDS = (b"wonderful, fast and friendly", b"awful, slow and broken")
 
 
 # The webhook receiver's state, shared by the handler threads.
@@ -104,6 +111,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def route_named_feed(self, name):
         n = name.encode("ascii", "replace")
         self.route_feed('"%s-v1"' % name, FEED % (n, n, n))
+
+    def route_fresh(self, name, query):
+        q = dict(kv.partition("=")[::2] for kv in query.split("&") if kv)
+        with LOG_LOCK:
+            FRESH[name] = n = FRESH.get(name, 0) + 1
+        if q.get("upto", "").isdigit():
+            n = min(n, int(q["upto"]))
+        b = name.encode("ascii", "replace")
+        body = (FEED.replace(b"wonderful", FRESH_WORDS[n % 2])
+                .replace(b"%s-1", b"%s-" + str(n).encode()) % (b, b, b))
+        if "plain" in q:
+            body = body.replace(b"Acme", b"It")
+        self.reply(200, body, [("Content-Type", "application/rss+xml")])
 
     def route_gzip(self):
         if "gzip" not in self.headers.get("Accept-Encoding", ""):
@@ -209,7 +229,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
 
     def do_GET(self):
-        p = self.path.split("?", 1)[0]
+        p, _, query = self.path.partition("?")
         if LOG:
             with LOG_LOCK, open(LOG, "a", encoding="latin-1") as f:
                 f.write("%s\n%s\n" % (self.requestline, str(self.headers).rstrip("\n")))
@@ -232,6 +252,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.reply(302, headers=[("Location", "ftp://127.0.0.1/feed.rss")])
             elif p.startswith("/feed/") and p[6:].isalnum():
                 self.route_named_feed(p[6:])
+            elif p.startswith("/fresh/") and p[7:].isalnum():
+                self.route_fresh(p[7:], query)
             elif p == "/redirect-file":
                 self.reply(302, headers=[("Location", "file:///etc/passwd")])
             elif p == "/loop":
