@@ -1,5 +1,7 @@
 /* One polling pass: the stages in order, feed by feed, each feed's batch in
- * one transaction; then alert rules over the whole, delivery and reports. */
+ * one transaction (with those of the feeds finished just before or after
+ * it: see store_batch_begin); then alert rules over the whole, delivery
+ * and reports. */
 #include "pipeline.h"
 
 #include <errno.h>
@@ -303,7 +305,7 @@ feed_work(struct fetch_job *job, struct run *r)
 
 	r->feed = fr->feed;
 	r->feed_items = r->feed_new = r->feed_mentions = 0;
-	if (r->store_failed || store_begin(r->s) < 0) {
+	if (r->store_failed || store_batch_begin(r->s) < 0) {
 		r->store_failed = 1;
 		fetch_job_clear(job);
 		return;
@@ -352,7 +354,7 @@ feed_work(struct fetch_job *job, struct run *r)
 	fr->state.last_attempt = now;
 	run_clock_enter(&r->st->clock, STAGE_STORE);
 	if (store_save_feed_state(r->s, fr->feed->name, &fr->state) < 0 ||
-	    store_commit(r->s) < 0) {
+	    store_batch_end(r->s, 0) < 0) {
 		store_rollback(r->s);
 		r->store_failed = 1;
 	}
@@ -434,6 +436,10 @@ poll_feeds(struct run *r, const struct run_opts *o)
 			log_error("cannot fetch: %s", err);
 			rc = -1;
 		}
+	}
+	if (!r->store_failed && store_batch_end(r->s, 1) < 0) {
+		store_rollback(r->s);
+		r->store_failed = 1;
 	}
 	if (r->store_failed) {
 		log_error("the state database failed: %s", store_error(r->s));

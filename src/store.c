@@ -186,8 +186,41 @@ int store_commit(struct store *s) { return exec(s, "COMMIT"); }
 void
 store_rollback(struct store *s)
 {
+	s->batch_start.tv_sec = 0;
 	if (!sqlite3_get_autocommit(s->db))
 		exec(s, "ROLLBACK");
+}
+
+/* A quarter of a second of feeds per commit: 1,000 feeds of 50 items
+ * wrote 240 MB of WAL for a 14 MB database with one commit per feed; a
+ * crash loses at most this much finished work, which the next run redoes
+ * (the feeds' ETags are in the same batch). */
+#define STORE_BATCH_MS 250
+
+int
+store_batch_begin(struct store *s)
+{
+	if (s->batch_start.tv_sec)
+		return 0;
+	if (store_begin(s) < 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &s->batch_start);
+	return 0;
+}
+
+int
+store_batch_end(struct store *s, int force)
+{
+	struct timespec now;
+
+	if (!s->batch_start.tv_sec)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!force && (now.tv_sec - s->batch_start.tv_sec) * 1000 +
+	    (now.tv_nsec - s->batch_start.tv_nsec) / 1000000 < STORE_BATCH_MS)
+		return 0;
+	s->batch_start.tv_sec = 0;
+	return store_commit(s);
 }
 
 /* Statements are prepared once per connection and kept: preparing was a
