@@ -16,8 +16,11 @@ Made as fast as this stack allows, so the comparison is fair:
 - JSON Feed and the JSON API are read with json (feedparser does not read
   them), plain XML with feedparser.parse on the bytes;
 - the brands are one compiled `re` alternation (one group per brand, so a
-  match names its brand through lastindex), case-insensitive, run once per
-  item;
+  match names its brand through lastindex), case-insensitive, run only on
+  items that contain a brand's name at all: `name in text` for each of the
+  50 names is C-speed substring search, while re tries every alternative
+  at every position (this took the peer's matching from 2/3 of its time
+  to almost nothing; every pattern holds its brand's name);
 - the score is a dict lookup per word of the sentence around the match,
   summed and normalised like VADER's compound;
 - the parent process alone writes SQLite: one transaction per feed batch,
@@ -84,13 +87,14 @@ def load_lexicon(path):
     return lex
 
 
-BRANDS = FEEDS = LEX = RX = None
+BRANDS = FEEDS = LEX = RX = NAMES = None
 CONNS = {}
 
 
 def init(conf):
-    global BRANDS, FEEDS, LEX, RX
+    global BRANDS, FEEDS, LEX, RX, NAMES
     BRANDS, FEEDS, lexicon = read_conf(conf)
+    NAMES = [name.lower() for name, _ in BRANDS]
     LEX = load_lexicon(lexicon)
     RX = re.compile("|".join("(%s)" % "|".join("(?:%s)" % p for p in pats)
                              for _, pats in BRANDS), re.I)
@@ -145,6 +149,9 @@ def work(i):
         full = "%s\n\n%s" % (title, text)
         items.append((feed["name"], uid, link,
                       hashlib.blake2b(full.encode(), digest_size=8).hexdigest()))
+        low = full.lower()
+        if not any(n in low for n in NAMES):
+            continue
         for m in RX.finditer(full):
             lo = full.rfind(".", 0, m.start()) + 1
             hi = full.find(".", m.end())
