@@ -54,6 +54,9 @@ static const char *const migrations[] = {
 	/* 4: the hosts each brand has been mentioned on, for new_source. */
 	"CREATE TABLE sources (brand TEXT NOT NULL, host TEXT NOT NULL,"
 	"  first_seen INTEGER NOT NULL, PRIMARY KEY (brand, host));",
+	/* 5: a brand's first source is looked up for every new mention; without
+	 * this index that read every host the brand was ever seen on. */
+	"CREATE INDEX sources_brand_first ON sources(brand, first_seen);",
 };
 
 const char *
