@@ -57,6 +57,10 @@ static const char *const migrations[] = {
 	/* 5: a brand's first source is looked up for every new mention; without
 	 * this index that read every host the brand was ever seen on. */
 	"CREATE INDEX sources_brand_first ON sources(brand, first_seen);",
+	/* 6: pruning by retention at every run seeks the expired rows instead
+	 * of reading every mention and every outbox row kept. */
+	"CREATE INDEX mentions_exported_created ON mentions(created) WHERE exported = 1;"
+	"CREATE INDEX outbox_delivered ON outbox(delivered) WHERE delivered IS NOT NULL;",
 };
 
 const char *
