@@ -80,6 +80,7 @@ help:
 	@echo "make valgrind   run all tests under valgrind memcheck"
 	@echo "make install    install under PREFIX (default /usr/local), honours DESTDIR"
 	@echo "make uninstall  remove what make install put there"
+	@echo "make bench      the whole pipeline at 1x/4x/16x feeds vs Python (BENCH_SIZES=...)"
 	@echo "make bench-match, bench-score   throughput of matching and scoring"
 	@echo "make bench-fetch  one run over 2,000 loopback feeds, then all-304 (BENCH_FEEDS=...)"
 	@echo "make bench-sentiment   earshot score against the npm sentiment peers"

@@ -1,5 +1,7 @@
 /* One polling pass: the stages in order, feed by feed, each feed's batch in
- * one transaction; then alert rules over the whole, delivery and reports. */
+ * one transaction (with those of the feeds finished just before or after
+ * it: see store_batch_begin); then alert rules over the whole, delivery
+ * and reports. */
 #include "pipeline.h"
 
 #include <errno.h>
@@ -166,6 +168,7 @@ record_hit(struct run *r, const struct item *it, const struct match_hit *h, int6
 			*p = ' ';
 	m.hl_start = h->start - h->ctx_start;
 	m.hl_end = h->end - h->ctx_start;
+	run_clock_enter(&r->st->clock, STAGE_SCORE);
 	sentiment_score(lx, &r->so, m.snippet, strlen(m.snippet), &sc);
 	aspects_csv(lx, sc.aspects, &aspects);
 	m.aspects = aspects.data;
@@ -174,6 +177,7 @@ record_hit(struct run *r, const struct item *it, const struct match_hit *h, int6
 	m.compound = sc.compound;
 	m.label = sc.label;
 	m.reason = reason.data;
+	run_clock_enter(&r->st->clock, STAGE_STORE);
 	if (!(json = record_mention(&m)))
 		goto out;
 	added = store_add_mention(r->s, &m, json);
@@ -183,6 +187,7 @@ record_hit(struct run *r, const struct item *it, const struct match_hit *h, int6
 	rc = 0;
 	if (added == 1)
 		goto out;     /* recorded by an earlier run */
+	run_clock_enter(&r->st->clock, STAGE_ALERT);
 	r->st->mentions++;
 	r->feed_mentions++;
 	if (sc.label > 0)
@@ -229,9 +234,8 @@ content_hash(const struct item *it, char out[17])
 }
 
 static int
-on_item(struct item *it, void *ctx)
+item_work(struct item *it, struct run *r)
 {
-	struct run *r = ctx;
 	char hash[17], err[512];
 	unsigned nerr = 0;
 	int64_t now = time(NULL);
@@ -240,14 +244,19 @@ on_item(struct item *it, void *ctx)
 	r->st->items++;
 	r->feed_items++;
 	content_hash(it, hash);
+	run_clock_enter(&r->st->clock, STAGE_DEDUP);
 	seen = store_item_seen(r->s, r->feed->name, it, hash[0] ? hash : NULL);
-	if (seen < 0 || (!seen && store_add_item(r->s, r->feed->name, it,
-	    hash[0] ? hash : NULL, now) < 0)) {
+	if (seen < 0) {
 		r->store_failed = 1;
 		return 1;
 	}
 	if (seen)
 		return 0;
+	run_clock_enter(&r->st->clock, STAGE_STORE);
+	if (store_add_item(r->s, r->feed->name, it, hash[0] ? hash : NULL, now) < 0) {
+		r->store_failed = 1;
+		return 1;
+	}
 	r->st->new_items++;
 	r->feed_new++;
 	/* The title is a sentence of its own: a line break keeps the matcher
@@ -259,6 +268,7 @@ on_item(struct item *it, void *ctx)
 		buf_puts(&r->text, it->text);
 	if (!r->text.len)
 		return 0;
+	run_clock_enter(&r->st->clock, STAGE_MATCH);
 	n = match_text(r->m, r->feed->name, r->text.data, r->text.len, r->hits,
 	    r->c->nbrands, &nerr, err, sizeof err);
 	if (nerr) {
@@ -274,12 +284,22 @@ on_item(struct item *it, void *ctx)
 	return 0;
 }
 
-/* Called by the fetcher as each transfer completes: parses the body and
- * records the feed's whole batch in one transaction. */
-static void
-on_fetched(struct fetch_job *job, void *ctx)
+/* The parser's callback: dedup, match, score and record one item. */
+static int
+on_item(struct item *it, void *ctx)
 {
 	struct run *r = ctx;
+	int rc = item_work(it, r);
+
+	run_clock_enter(&r->st->clock, STAGE_PARSE);
+	return rc;
+}
+
+/* Parses a fetched body and records the feed's whole batch in one
+ * transaction. */
+static void
+feed_work(struct fetch_job *job, struct run *r)
+{
 	struct feed_run *fr = job->user;
 	struct parse_stats ps = {0};
 	int64_t now = time(NULL);
@@ -287,7 +307,7 @@ on_fetched(struct fetch_job *job, void *ctx)
 
 	r->feed = fr->feed;
 	r->feed_items = r->feed_new = r->feed_mentions = 0;
-	if (r->store_failed || store_begin(r->s) < 0) {
+	if (r->store_failed || store_batch_begin(r->s) < 0) {
 		r->store_failed = 1;
 		fetch_job_clear(job);
 		return;
@@ -334,21 +354,25 @@ on_fetched(struct fetch_job *job, void *ctx)
 		schedule_update(&fr->state, job, &so, now, &r->rng);
 	}
 	fr->state.last_attempt = now;
+	run_clock_enter(&r->st->clock, STAGE_STORE);
 	if (store_save_feed_state(r->s, fr->feed->name, &fr->state) < 0 ||
-	    store_commit(r->s) < 0) {
+	    store_batch_end(r->s, 0) < 0) {
 		store_rollback(r->s);
 		r->store_failed = 1;
 	}
 	fetch_job_clear(job);
 }
 
-/* on_fetched, then the caller's progress display, if any. */
+/* Called by the fetcher as each transfer completes; then the caller's
+ * progress display, if any. */
 static void
-on_fetched_progress(struct fetch_job *job, void *ctx)
+on_fetched(struct fetch_job *job, void *ctx)
 {
 	struct run *r = ctx;
 
-	on_fetched(job, ctx);
+	run_clock_phase(&r->st->clock, STAGE_PARSE, PHASE_FEED);
+	feed_work(job, r);
+	run_clock_phase(&r->st->clock, STAGE_FETCH, STAGE_FETCH);
 	r->st->done++;
 	if (r->o->progress)
 		r->o->progress(r->st, r->o->progress_ctx);
@@ -415,10 +439,15 @@ poll_feeds(struct run *r, const struct run_opts *o)
 		fo.timeout = c->timeout;
 		fo.low_speed_time = c->stall_timeout;
 		fo.max_body = (size_t)c->max_body;
-		if (fetch_all(&fo, jobs, n, on_fetched_progress, r, err, sizeof err) < 0) {
+		run_clock_phase(&r->st->clock, STAGE_FETCH, STAGE_FETCH);
+		if (fetch_all(&fo, jobs, n, on_fetched, r, err, sizeof err) < 0) {
 			log_error("cannot fetch: %s", err);
 			rc = -1;
 		}
+	}
+	if (!r->store_failed && store_batch_end(r->s, 1) < 0) {
+		store_rollback(r->s);
+		r->store_failed = 1;
 	}
 	if (r->store_failed) {
 		log_error("the state database failed: %s", store_error(r->s));
@@ -443,6 +472,7 @@ pipeline_pass(const struct conf *c, const struct pipeline_res *pr,
 	char err[512];
 
 	memset(st, 0, sizeof *st);
+	run_clock_start(&st->clock, STAGE_SETUP);
 	if ((bad_dir = mkdir_p(c->state_dir) < 0 ? c->state_dir :
 	    mkdir_p(c->out_dir) < 0 ? c->out_dir : NULL)) {
 		log_error("%s: cannot create this folder: %s", bad_dir, strerror(errno));
@@ -471,22 +501,28 @@ pipeline_pass(const struct conf *c, const struct pipeline_res *pr,
 		r.channels[nch++] = "command";
 	r.channels[nch] = NULL;
 
-	if (poll_feeds(&r, o) < 0 || (spikes = alert_scan(r.s, c, time(NULL), r.channels)) < 0)
+	if (poll_feeds(&r, o) < 0 || (run_clock_phase(&st->clock, STAGE_SCAN, STAGE_SCAN),
+	    spikes = alert_scan(r.s, c, time(NULL), r.channels)) < 0)
 		goto out;
 	st->alerts += (unsigned)spikes;
 	/* Delivery runs even when feeds failed: alerts already recorded, here
 	 * or by an earlier run cut short, must go out. */
-	if (deliver_all(r.s, c, time(NULL), &ds) < 0 ||
-	    report_summary(r.s, c, st, time(NULL)) < 0)
+	run_clock_phase(&st->clock, STAGE_DELIVER, STAGE_DELIVER);
+	if (deliver_all(r.s, c, time(NULL), &ds) < 0)
+		goto out;
+	run_clock_phase(&st->clock, STAGE_REPORT, STAGE_REPORT);
+	if (report_summary(r.s, c, st, time(NULL)) < 0)
 		goto out;
 	/* The run's results are committed: a digest that cannot be written
 	 * is reported, and the run says it finished only in part. */
 	if ((digest_failed = digest_today(r.s, c, time(NULL)) < 0))
 		log_error("today's digest could not be written; the run's results are kept");
+	run_clock_phase(&st->clock, STAGE_PRUNE, STAGE_PRUNE);
 	if (store_prune(r.s, c->keep_days, time(NULL)) < 0)
 		log_warn("could not prune records older than %ld days", c->keep_days);
 	res = st->failed || digest_failed ? RUN_PARTIAL : RUN_OK;
 out:
+	run_clock_stop(&st->clock);
 	free(r.hits);
 	buf_free(&r.text);
 	store_close(r.s);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "conf.h"
+#include "run_clock.h"
 
 struct run_stats;
 
@@ -28,6 +29,7 @@ struct run_stats {
 	unsigned pos, neu, neg;
 	unsigned alerts;       /* new alerts */
 	unsigned item_errors;  /* items skipped for an error (e.g. regex limit) */
+	struct run_clock clock; /* where the time went */
 };
 
 enum run_result {

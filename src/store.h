@@ -51,6 +51,15 @@ const char *store_error(struct store *s);
 int store_begin(struct store *s);
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
+/* Group commit for a run's feed batches: store_batch_begin opens a
+ * transaction unless a batch is open; store_batch_end commits the open
+ * batch once it has lasted STORE_BATCH_MS, or now when force is set.
+ * A feed's work then always lies within one transaction, as with
+ * store_begin, but the WAL gets one commit (every b-tree page touched,
+ * written again) per batch of feeds, not per feed. store_rollback ends a
+ * batch too. 0 or -1. */
+int store_batch_begin(struct store *s);
+int store_batch_end(struct store *s, int force);
 
 /* Loads feed's state into st (zeroed when the feed is new). 0 or -1. */
 int store_feed_state(struct store *s, const char *feed, struct feed_state *st);

@@ -3,6 +3,7 @@
 #define EARSHOT_STORE_INT_H
 
 #include <sqlite3.h>
+#include <time.h>
 
 #include "store.h"
 
@@ -14,6 +15,7 @@ struct store {
 		sqlite3_stmt *st;
 	} cache[48];    /* prepared statements, finalised by store_close */
 	size_t ncache;
+	struct timespec batch_start; /* of the open batch; tv_sec 0: none */
 };
 
 /* The prepared statement for sql, a string literal (the pointer is the

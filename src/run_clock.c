@@ -1,0 +1,80 @@
+/* Per-stage wall time and per-phase CPU time of a run. */
+#include "run_clock.h"
+
+static double
+wall_now(struct timespec *ts)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	return (double)ts->tv_sec + (double)ts->tv_nsec / 1e9;
+}
+
+static double
+cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double
+elapsed(const struct timespec *from, const struct timespec *to)
+{
+	return (double)(to->tv_sec - from->tv_sec) +
+	    (double)(to->tv_nsec - from->tv_nsec) / 1e9;
+}
+
+void
+run_clock_start(struct run_clock *k, enum run_stage stage)
+{
+	*k = (struct run_clock){ .stage = (int)stage, .phase = (int)stage };
+	wall_now(&k->wall_mark);
+	k->cpu_mark = cpu_now();
+}
+
+enum run_stage
+run_clock_enter(struct run_clock *k, enum run_stage stage)
+{
+	enum run_stage prev = (enum run_stage)k->stage;
+	struct timespec now;
+
+	if (k->stage < 0)
+		return stage;
+	wall_now(&now);
+	k->wall[k->stage] += elapsed(&k->wall_mark, &now);
+	k->wall_mark = now;
+	k->stage = (int)stage;
+	return prev;
+}
+
+void
+run_clock_phase(struct run_clock *k, enum run_stage stage, int phase)
+{
+	double now;
+
+	if (k->stage < 0)
+		return;
+	run_clock_enter(k, stage);
+	now = cpu_now();
+	k->cpu[k->phase] += now - k->cpu_mark;
+	k->cpu_mark = now;
+	k->phase = phase;
+}
+
+void
+run_clock_stop(struct run_clock *k)
+{
+	run_clock_phase(k, (enum run_stage)k->stage, k->phase);
+	k->stage = k->phase = -1;
+}
+
+const char *
+run_clock_name(enum run_stage stage)
+{
+	static const char *const names[STAGE_COUNT] = {
+		"setup", "fetch wait", "parse", "dedup", "match", "score", "store",
+		"alert", "alert scan", "deliver", "report", "prune"
+	};
+
+	return stage < STAGE_COUNT ? names[stage] : "?";
+}
