@@ -85,11 +85,13 @@ html_mention(struct html *h, const json_t *m)
 	h_puts(h, " (");
 	h_text(h, label, "unlabelled");
 	h_puts(h, ")");
+	/* The reason already ends "; about billing, price" when the post has
+	 * aspects; the list is shown only for a mention without a reason. */
 	if (j_str(m, "reason")) {
 		h_puts(h, ": ");
 		h_text(h, j_str(m, "reason"), "");
 	}
-	for (i = 0; i < json_array_size(aspects) && i < MAX_ROWS; i++) {
+	for (i = 0; !j_str(m, "reason") && i < json_array_size(aspects) && i < MAX_ROWS; i++) {
 		h_puts(h, i ? ", " : "; about ");
 		h_text(h, json_string_value(json_array_get(aspects, i)), "?");
 	}

@@ -189,6 +189,16 @@ test_structure(void)
 	CHECK(strstr(html, "@media print") != NULL);
 	CHECK(!strstr(html, "url("));            /* no CSS request either */
 	CHECK(!strstr(html, "@import"));
+	/* m1 is shown twice (needs a reply, most negative); its reason names
+	 * its aspect, which must not be added a second time. */
+	{
+		const char *p = html;
+		int n = 0;
+
+		while (p && (p = strstr(p, "about billing")))
+			n++, p++;
+		CHECK_INT(n, 2);
+	}
 	xmlFreeDoc(d);
 	free(html);
 	json_decref(doc);
