@@ -12,6 +12,7 @@
 #include "log.h"
 #include "match.h"
 #include "pipeline.h"
+#include "record.h"
 #include "schedule.h"
 #include "store.h"
 #include "term.h"
@@ -154,18 +155,6 @@ print_feed(const struct conf_feed *f, const struct feed_state *st, int64_t now, 
 	}
 }
 
-/* A time as ISO 8601, or null when it never happened (0). */
-static json_t *
-json_time(int64_t t)
-{
-	char iso[21];
-
-	if (!t)
-		return json_null();
-	time_iso8601(t, iso);
-	return json_string(iso);
-}
-
 static json_t *
 json_feed(const struct conf_feed *f, const struct feed_state *st, int64_t now)
 {
@@ -175,12 +164,12 @@ json_feed(const struct conf_feed *f, const struct feed_state *st, int64_t now)
 	return json_pack("{s:s, s:s, s:I, s:s, s:b, s:o, s:o, s:o, s:o, s:I, s:o, s:s?}",
 	    "name", f->name, "type", f->type, "interval", (json_int_t)f->interval,
 	    "url", url, "due", !st->last_attempt || schedule_is_due(st, now),
-	    "next_due", json_time(st->last_attempt ? st->next_due : 0),
-	    "last_attempt", json_time(st->last_attempt),
-	    "last_success", json_time(st->last_success),
+	    "next_due", record_time(st->last_attempt ? st->next_due : 0),
+	    "last_attempt", record_time(st->last_attempt),
+	    "last_success", record_time(st->last_success),
 	    "http_status", st->http_status ? json_integer(st->http_status) : json_null(),
 	    "failures", (json_int_t)st->failures,
-	    "failing_since", json_time(st->failures ? st->failing_since : 0),
+	    "failing_since", record_time(st->failures ? st->failing_since : 0),
 	    "last_error", st->failures ? st->last_error : NULL);
 }
 

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "digest_html_int.h"
+#include "text.h"
 
 #define DASH "\xe2\x80\x94"        /* an em dash: absent value */
 #define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
@@ -43,36 +44,6 @@ h_printf(struct html *h, const char *fmt, ...)
 		h_append(h, tmp, (size_t)n);
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 static const char *
 entity(unsigned char c)
 {
@@ -95,7 +66,7 @@ h_textn(struct html *h, const char *s, size_t n)
 
 	while (i < n) {
 		e = entity(p[i]);
-		k = utf8_len(p + i, n - i);
+		k = text_utf8_len((const char *)p + i, n - i);
 		if (!e && k == 1 && (p[i] >= 0x20 || p[i] == '\t' || p[i] == '\n') && p[i] != 0x7f) {
 			i++;
 			continue;

@@ -14,8 +14,8 @@ str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-static json_t *
-time_or_null(int64_t t)
+json_t *
+record_time(int64_t t)
 {
 	char iso[21];
 
@@ -59,7 +59,7 @@ record_mention(const struct mention *m)
 	json_object_set_new(o, "item_id", str_or_null(m->item_id));
 	json_object_set_new(o, "link", str_or_null(m->link));
 	json_object_set_new(o, "author", str_or_null(m->author));
-	json_object_set_new(o, "published", time_or_null(m->published));
+	json_object_set_new(o, "published", record_time(m->published));
 	json_object_set_new(o, "title", str_or_null(m->title));
 	json_object_set_new(o, "snippet", str_or_null(m->snippet));
 	json_object_set_new(o, "highlight", json_pack("[II]", (json_int_t)m->hl_start,
@@ -73,7 +73,7 @@ record_mention(const struct mention *m)
 	    json_real(round(m->rating * 1000) / 1000) : json_null());
 	json_object_set_new(o, "rating_scale", m->rating >= 0 && m->rating_scale > 0 ?
 	    json_real(m->rating_scale) : json_null());
-	json_object_set_new(o, "created", time_or_null(m->created));
+	json_object_set_new(o, "created", record_time(m->created));
 	return dump(o);
 }
 
@@ -88,7 +88,7 @@ alert_object(const struct alert *a)
 	json_object_set_new(o, "brand", json_string(a->brand));
 	json_object_set_new(o, "severity", json_string(a->severity));
 	json_object_set_new(o, "reason", json_string(a->reason));
-	json_object_set_new(o, "created", time_or_null(a->created));
+	json_object_set_new(o, "created", record_time(a->created));
 	return o;
 }
 

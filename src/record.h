@@ -3,7 +3,14 @@
 #ifndef EARSHOT_RECORD_H
 #define EARSHOT_RECORD_H
 
+#include <jansson.h>
+#include <stdint.h>
+
 #include "store.h"
+
+/* t as an ISO 8601 UTC string, or null when it never happened (0): a new
+ * reference for the caller. */
+json_t *record_time(int64_t t);
 
 /* Returns the mention as one JSON line (no newline), malloc'd; caller
  * frees. NULL when out of memory. */
