@@ -1,9 +1,12 @@
 #include "cli.h"
 
+#include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "cmd.h"
 #include "log.h"
 #include "util.h"
 
@@ -50,4 +53,18 @@ cli_load(const struct cli *o, struct conf *c)
 		c->out_dir = buf_detach(&b);
 	}
 	return 0;
+}
+
+int
+cli_end(const struct cli *o, int argc, char **argv, const char *cmd, const char *help)
+{
+	if (o->help) {
+		fputs(help, stdout);
+		return EXIT_OK;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "earshot %s: unexpected argument '%s'\n", cmd, argv[optind]);
+		return EXIT_USAGE;
+	}
+	return -1;
 }

@@ -36,6 +36,11 @@ struct cli {
 
 /* Handles a common option; returns 1 if ch was one, 0 if not. */
 int cli_option(struct cli *o, int ch, const char *arg);
+/* After the options of a command that takes no arguments: with --help,
+ * prints help on stdout and returns EXIT_OK; with a stray argument, says so
+ * and returns EXIT_USAGE; else returns -1 (go on). */
+int cli_end(const struct cli *o, int argc, char **argv, const char *cmd,
+    const char *help);
 /* Finds and loads the configuration and applies the overrides. Returns 0,
  * or -1 after logging why (the caller exits with EXIT_USAGE). */
 int cli_load(const struct cli *o, struct conf *c);

@@ -165,14 +165,8 @@ cmd_digest(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (cli.help) {
-		fputs(help, stdout);
-		return EXIT_OK;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "earshot digest: unexpected argument '%s'\n", argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((rc = cli_end(&cli, argc, argv, "digest", help)) >= 0)
+		return rc;
 	if ((days = parse_days(days_opt)) < 0) {
 		fprintf(stderr, "earshot digest: --days must be a whole number from 1 to "
 		    "%d, not '%s'\n", DIGEST_MAX_DAYS, days_opt);

@@ -90,7 +90,7 @@ cmd_run(int argc, char **argv)
 	struct cli cli = {0};
 	struct conf c;
 	enum run_result res;
-	int ch, stats = 0;
+	int ch, rc, stats = 0;
 
 	while ((ch = getopt_long(argc, argv, CLI_COMMON_SHORT, opts, NULL)) != -1) {
 		if (cli_option(&cli, ch, optarg))
@@ -106,14 +106,8 @@ cmd_run(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (cli.help) {
-		fputs(help, stdout);
-		return EXIT_OK;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "earshot run: unexpected argument '%s'\n", argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((rc = cli_end(&cli, argc, argv, "run", help)) >= 0)
+		return rc;
 	if (cli_load(&cli, &c) < 0)
 		return EXIT_USAGE;
 	if (ro.feed && !conf_feed_by_name(&c, ro.feed)) {

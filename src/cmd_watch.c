@@ -236,14 +236,8 @@ cmd_watch(int argc, char **argv)
 		fputs(help, stderr);
 		return EXIT_USAGE;
 	}
-	if (cli.help) {
-		fputs(help, stdout);
-		return EXIT_OK;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "earshot watch: unexpected argument '%s'\n", argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((rc = cli_end(&cli, argc, argv, "watch", help)) >= 0)
+		return rc;
 	/* From here on a signal is never fatal: one during start-up takes
 	 * effect once the configuration is loaded. */
 	watch_signals(&sigs);
