@@ -40,6 +40,7 @@ struct px {
 	unsigned items_done;   /* items ended, emitted or not */
 	unsigned pass_over;    /* items to ignore: handed on by the first pass */
 	unsigned errors;
+	int lazy;              /* reading an unrepaired document: stop at an error */
 	int err_line, err_col;
 	char err_msg[160];
 	int stop;
