@@ -1,8 +1,10 @@
 /* Feed dates (text_parse_date in text.h): W3C-DTF / RFC 3339, what Atom and
- * Dublin Core use, read here; RFC 822 and the rest left to curl_getdate. */
+ * Dublin Core use, and RFC 822's common form read here, the rest left to
+ * curl_getdate; and base64, for Atom 0.3's encoded content. */
 #include "text.h"
 
 #include <curl/curl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -154,4 +156,50 @@ text_parse_date(const char *s, int64_t *t)
 		return -1;
 	*t = (int64_t)c;
 	return 0;
+}
+
+/* The value of base64 digit c, or -1. */
+static int
+b64_digit(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+char *
+text_base64_decode(const char *s, size_t n, size_t *len)
+{
+	char *out = malloc(n / 4 * 3 + 4);
+	unsigned long acc = 0;
+	size_t i, o = 0, bits = 0, pad = 0;
+	int d;
+
+	for (i = 0; out && i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (c == '=' && ++pad <= 2)
+			continue;
+		if (pad || (d = b64_digit(c)) < 0)
+			break;
+		acc = (acc << 6 | (unsigned long)d) & 0xffffff;
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			out[o++] = (char)(acc >> bits & 0xff);
+		}
+	}
+	/* Stopped early, or a lone digit left over: not base64. */
+	if (!out || i < n || bits >= 6) {
+		free(out);
+		return NULL;
+	}
+	out[o] = '\0';
+	*len = o;
+	return out;
 }

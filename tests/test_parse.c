@@ -184,6 +184,40 @@ test_atom03(void)
 	got_free(&g);
 }
 
+/* Atom 0.3 mode="base64": decoded when the type is text, else ignored. */
+static void
+test_atom03_base64(void)
+{
+	struct got g = {0};
+	struct parse_stats st;
+	char err[256];
+
+	CHECK_INT(parse_file("atom03_base64.xml", NULL, &g, &st, err, sizeof err), 0);
+	CHECK_INT(g.n, 4);
+	CHECK_STR(g.v[0].text, "Decoded HTML & more\ncaf\xc3\xa9");
+	CHECK_STR(g.v[1].text, "Plain <not a tag> & text");
+	CHECK_STR(g.v[2].text, "Summary of the binary");
+	CHECK_STR(g.v[3].text, "Summary of the broken one");
+	got_free(&g);
+}
+
+/* Atom 1.0: a media type outside text/ and XML is base64 of no text. */
+static void
+test_atom10_base64(void)
+{
+	struct got g = {0};
+	struct parse_stats st;
+	char err[256];
+
+	CHECK_INT(parse_file("atom10_base64.xml", NULL, &g, &st, err, sizeof err), 0);
+	CHECK_INT(g.n, 3);
+	CHECK_STR(g.v[0].text, "A one-pixel picture");
+	CHECK_STR(g.v[1].title, "A PDF, nothing else");
+	CHECK_STR(g.v[1].text, NULL);
+	CHECK_STR(g.v[2].text, "SGVsbG8= stays as it is");
+	got_free(&g);
+}
+
 static void
 test_broken_entities(void)
 {
@@ -633,6 +667,8 @@ main(void)
 	RUN(test_rss091);
 	RUN(test_atom10);
 	RUN(test_atom03);
+	RUN(test_atom03_base64);
+	RUN(test_atom10_base64);
 	RUN(test_broken_entities);
 	RUN(test_mid_error);
 	RUN(test_namespaces);

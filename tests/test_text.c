@@ -243,6 +243,27 @@ test_rfc822_like_curl(void)
 	CHECK_INT(t, 1725245340 + 3600);
 }
 
+static void
+test_base64(void)
+{
+	size_t len = 0;
+	char *s;
+
+	s = text_base64_decode(" SGVs\nbG8= ", 11, &len);
+	CHECK_STR(s, "Hello");
+	CHECK_INT(len, 5);
+	free(s);
+	s = text_base64_decode("SGVsbG8", 7, &len); /* padding left out */
+	CHECK_STR(s, "Hello");
+	free(s);
+	CHECK(text_base64_decode("SGVsbG8=x", 9, &len) == NULL); /* data after '=' */
+	CHECK(text_base64_decode("S", 1, &len) == NULL);         /* a lone digit */
+	CHECK(text_base64_decode("SG*s", 4, &len) == NULL);
+	s = text_base64_decode("", 0, &len);
+	CHECK(s && len == 0);
+	free(s);
+}
+
 int
 main(void)
 {
@@ -253,6 +274,7 @@ main(void)
 	RUN(test_entity_api);
 	RUN(test_dates);
 	RUN(test_rfc822_like_curl);
+	RUN(test_base64);
 	RUN(test_pre_epoch);
 	RUN(test_big);
 	return TEST_END();
