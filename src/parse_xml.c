@@ -347,7 +347,7 @@ static int
 prepare(struct xml_fixed *fx, const struct parse_source *src, int lazy, char *err,
     size_t errlen)
 {
-	if (xml_repair(fx, src->data, src->len, lazy) < 0)
+	if (xml_repair(fx, src->data, src->len, src->charset, lazy) < 0)
 		errf(err, errlen, "out of memory");
 	else if (!fx->doc_len)
 		errf(err, errlen, "not an RSS or Atom feed (the document is empty)");

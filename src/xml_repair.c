@@ -329,15 +329,30 @@ mostly_utf8(const char *s, size_t n)
  * document that says it is UTF-8 is taken at its word unless sniff is
  * set. */
 static void
-choose_encoding(struct xml_fixed *f, const char *s, size_t n, int sniff)
+choose_encoding(struct xml_fixed *f, const char *s, size_t n, int sniff, const char *charset)
 {
 	char name[48];
 
-	declared_encoding(s, n, name, sizeof name);
+	if (charset && strlen(charset) < sizeof name && encoding_known(charset)) {
+		/* From outside, it wins; a UTF-8 one is checked as the
+		 * declared one would be. */
+		snprintf(name, sizeof name, "%s", charset);
+		if (strcasecmp(name, "utf-8") && strcasecmp(name, "utf8") &&
+		    strcasecmp(name, "us-ascii") && strcasecmp(name, "ascii")) {
+			snprintf(f->charset, sizeof f->charset, "%s", charset);
+			f->encoding = f->charset;
+			f->ignore_decl = 1;
+			f->keep_esc = strstr(name, "2022") != NULL;
+			return;
+		}
+		snprintf(name, sizeof name, "utf-8");
+	} else {
+		declared_encoding(s, n, name, sizeof name);
+	}
 	if (!*name || !strcasecmp(name, "utf-8") || !strcasecmp(name, "utf8") ||
 	    !strcasecmp(name, "us-ascii") || !strcasecmp(name, "ascii")) {
 		f->utf8 = 1;
-		if (*name && strcasecmp(name, "utf-8")) {
+		if (*name && (charset || strcasecmp(name, "utf-8"))) {
 			f->encoding = "UTF-8";
 			f->ignore_decl = 1;
 		}
@@ -447,12 +462,12 @@ refs_closed(const char *s, size_t n)
  * encoding, a BOM, leading space, a DOCTYPE, a declared encoding that is
  * wrong, an unclosed reference. */
 static int
-already_clean(struct xml_fixed *f, const char *s, size_t n)
+already_clean(struct xml_fixed *f, const char *s, size_t n, const char *charset)
 {
 	memset(f, 0, sizeof *f);
 	if (!n || wide_encoding(s, n) || has_prefix(s, n, "\xef\xbb\xbf") || is_space(s[0]))
 		return 0;
-	choose_encoding(f, s, n, 0);
+	choose_encoding(f, s, n, 0, charset);
 	if (f->count || has_doctype(s, n) || !refs_closed(s, n))
 		return 0;
 	f->doc = s;
@@ -461,13 +476,13 @@ already_clean(struct xml_fixed *f, const char *s, size_t n)
 }
 
 int
-xml_repair(struct xml_fixed *f, const char *s, size_t n, int lazy)
+xml_repair(struct xml_fixed *f, const char *s, size_t n, const char *charset, int lazy)
 {
 	const char *wide;
 	struct buf utf8 = {0};
 	size_t i = 0, j;
 
-	if (lazy && already_clean(f, s, n)) {
+	if (lazy && already_clean(f, s, n, charset)) {
 		f->lazy = 1;
 		return 0;
 	}
@@ -483,6 +498,7 @@ xml_repair(struct xml_fixed *f, const char *s, size_t n, int lazy)
 	if (has_prefix(s, n, "\xef\xbb\xbf")) {
 		i = 3;
 		f->count += !wide;
+		charset = NULL; /* a BOM beats the outside charset */
 	}
 	if (i < n && is_space(s[i])) {
 		while (i < n && is_space(s[i]))
@@ -493,7 +509,7 @@ xml_repair(struct xml_fixed *f, const char *s, size_t n, int lazy)
 		f->utf8 = f->ignore_decl = 1;
 		f->encoding = "UTF-8";
 	} else {
-		choose_encoding(f, s + i, n - i, 1);
+		choose_encoding(f, s + i, n - i, 1, charset);
 	}
 	while (i < n) {
 		if (s[i] == '<')

@@ -218,6 +218,54 @@ test_atom10_base64(void)
 	got_free(&g);
 }
 
+/* The first title of an XML feed read with an HTTP Content-Type. */
+static char *
+xml_title(const char *doc, const char *content_type)
+{
+	struct parse_source src = {
+		.feed = "t", .data = doc, .len = strlen(doc), .fetch_time = FETCH_TIME,
+		.type = PARSE_RSS, .content_type = content_type
+	};
+	struct got g = {0};
+	char err[256], *t = NULL;
+
+	if (parse_feed(&src, collect, &g, NULL, err, sizeof err) == 0 && g.n)
+		t = xstrdup(g.v[0].title);
+	got_free(&g);
+	return t;
+}
+
+#define SJIS_NIHON "\x93\xfa\x96\x7b" /* "日本" in Shift_JIS */
+
+/* HTTP's charset beats the XML declaration (RFC 7303); a BOM beats both. */
+static void
+test_xml_http_charset(void)
+{
+	static const char undeclared[] = "<rss><channel><item><title>" SJIS_NIHON
+	    "</title></item></channel></rss>";
+	static const char declared[] = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>"
+	    "<rss><channel><item><title>" SJIS_NIHON "</title></item></channel></rss>";
+	static const char bom[] = "\xef\xbb\xbf<rss><channel><item><title>\xe6\x97\xa5"
+	    "</title></item></channel></rss>";
+	char *t;
+
+	CHECK_STR((t = xml_title(undeclared, "text/xml; charset=Shift_JIS")), "\xe6\x97\xa5\xe6\x9c\xac");
+	free(t);
+	CHECK_STR((t = xml_title(declared, "application/rss+xml; charset=\"shift_jis\"")),
+	    "\xe6\x97\xa5\xe6\x9c\xac");
+	free(t);
+	/* Without the header the declaration stands: four Latin-1 characters
+	 * (the C1 ones read as Windows-1252, as the text layer does). */
+	CHECK_STR((t = xml_title(declared, "text/xml")), "\xe2\x80\x9c\xc3\xba\xe2\x80\x93{");
+	free(t);
+	CHECK_STR((t = xml_title(bom, "text/xml; charset=iso-8859-1")), "\xe6\x97\xa5");
+	free(t);
+	/* An unknown charset is no charset. */
+	CHECK_STR((t = xml_title(declared, "text/xml; charset=x-no-such")),
+	    "\xe2\x80\x9c\xc3\xba\xe2\x80\x93{");
+	free(t);
+}
+
 static void
 test_broken_entities(void)
 {
@@ -668,6 +716,7 @@ main(void)
 	RUN(test_atom10);
 	RUN(test_atom03);
 	RUN(test_atom03_base64);
+	RUN(test_xml_http_charset);
 	RUN(test_atom10_base64);
 	RUN(test_broken_entities);
 	RUN(test_mid_error);
