@@ -116,7 +116,7 @@ rfc822_common(const char *p, int64_t *t)
 
 	if (p[0] >= 'A' && p[0] <= 'Z' && p[1] && p[2] && p[3] == ',' && p[4] == ' ')
 		p += 5;
-	if (digits(&p, p[1] == ' ' ? 1 : 2, &d) < 0 || *p++ != ' ' || !p[0] || !p[1] ||
+	if (!p[0] || digits(&p, p[1] == ' ' ? 1 : 2, &d) < 0 || *p++ != ' ' || !p[0] || !p[1] ||
 	    !p[2] || !(m = strstr(months, (char[]){ p[0], p[1], p[2], 0 })) ||
 	    (m - months) % 3 || (p += 3, *p++ != ' ') || digits(&p, 4, &y) < 0 ||
 	    *p++ != ' ' || digits(&p, 2, &h) < 0 || *p++ != ':' || digits(&p, 2, &mi) < 0 ||

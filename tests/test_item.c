@@ -114,6 +114,12 @@ test_google_redirect(void)
 	LINK("https://www.google.co.uk/url?url=http://example.com/x&usg=1",
 	    "http://example.com/x");
 	LINK("https://google.de/url?sa=t&url=https%3A%2F%2Fexample.com%2Fy", "https://example.com/y");
+	/* Two alerts on one article differ in cd and usg, not in the link that
+	 * cross-feed dedup (store_item_seen) compares. */
+	LINK("https://www.google.com/url?rct=j&sa=t&url=https://example.com/a&ct=ga&cd=X1&usg=U1",
+	    "https://example.com/a");
+	LINK("https://www.google.com/url?rct=j&sa=t&url=https://example.com/a&ct=ga&cd=Y2&usg=V2",
+	    "https://example.com/a");
 	/* Hostile or not a redirect: the link stays what it was. */
 	LINK("https://www.google.com/url?url=javascript:alert(1)",
 	    "https://www.google.com/url?url=javascript:alert(1)");
