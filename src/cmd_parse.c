@@ -17,7 +17,7 @@
 
 #define FILE_MAX (64u << 20) /* a local file bigger than this is no feed */
 
-enum { OPT_TYPE = 256, OPT_MAP };
+enum { OPT_TYPE = 256, OPT_MAP, OPT_CHARSET };
 
 static const char help[] =
     "usage: earshot parse [options] FILE|URL|-\n\n"
@@ -35,6 +35,9 @@ static const char help[] =
     "      --map FEEDFILE   a feed definition (.feed file) saying where the\n"
     "                       fields are in a json or html page; its type is\n"
     "                       used unless --type is given\n"
+    "      --charset NAME   read the document in this charset, as if a web\n"
+    "                       server's Content-Type had named it (it beats the\n"
+    "                       document's own declaration, not a BOM)\n"
     "  -h, --help           this help\n"
     "\nExit status: 0 the items were printed (perhaps none); 1 the document\n"
     "could not be read or is not a feed; 2 usage error.\n";
@@ -188,14 +191,15 @@ parse_and_print(struct parse_source *src, const char *what)
 	return EXIT_OK;
 }
 
-/* Options into *type and the --map file; returns -1 after a usage error,
+/* Options into *type, the --map file and --charset; returns -1 after a usage error,
  * 1 after --help, 0 to go on. */
 static int
-options(int argc, char **argv, int *type, const char **map)
+options(int argc, char **argv, int *type, const char **map, const char **charset)
 {
 	static const struct option opts[] = {
 		{ "type", required_argument, NULL, OPT_TYPE },
 		{ "map", required_argument, NULL, OPT_MAP },
+		{ "charset", required_argument, NULL, OPT_CHARSET },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -211,6 +215,8 @@ options(int argc, char **argv, int *type, const char **map)
 			return -1;
 		} else if (ch == OPT_MAP) {
 			*map = optarg;
+		} else if (ch == OPT_CHARSET) {
+			*charset = optarg;
 		} else if (ch != OPT_TYPE) {
 			fputs(help, stderr);
 			return -1;
@@ -231,10 +237,10 @@ cmd_parse(int argc, char **argv)
 	struct feed_def def = {0};
 	struct parse_source src = {0};
 	struct buf b = {0};
-	const char *map = NULL, *what;
+	const char *map = NULL, *charset = NULL, *what;
 	int type = -1, rc, url;
 
-	if ((rc = options(argc, argv, &type, &map)) != 0)
+	if ((rc = options(argc, argv, &type, &map, &charset)) != 0)
 		return rc > 0 ? EXIT_OK : EXIT_USAGE;
 	what = argv[optind];
 	url = str_startswith(what, "http://") || str_startswith(what, "https://");
@@ -253,6 +259,7 @@ cmd_parse(int argc, char **argv)
 		src.url = url ? (job.effective_url ? job.effective_url : what) :
 		    map ? def.conf.feeds[0].url : NULL;
 		src.content_type = job.content_type;
+		src.charset = charset;
 		src.data = url ? job.body : b.data;
 		src.len = url ? job.len : b.len;
 		src.fetch_time = time(NULL);

@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "parse_html.h"
 #include "parse_json.h"
@@ -106,6 +107,31 @@ parse_json_doc(const struct parse_source *src, enum parse_type t, parse_item_fn 
 	return rc;
 }
 
+/* The charset parameter of a Content-Type ("text/html; charset=X") into
+ * out (quotes dropped), or "" when it has none or it is too long. */
+static void
+http_charset(const char *ct, char *out, size_t size)
+{
+	const char *p = ct ? strchr(ct, ';') : NULL;
+	size_t k;
+
+	out[0] = '\0';
+	for (; p; p = strchr(p + 1, ';')) {
+		p += strspn(p, "; \t");
+		if (strncasecmp(p, "charset=", 8))
+			continue;
+		p += 8;
+		if (*p == '"')
+			p++;
+		k = strcspn(p, "\"; \t");
+		if (k && k < size) {
+			memcpy(out, p, k);
+			out[k] = '\0';
+		}
+		return;
+	}
+}
+
 int
 parse_feed(const struct parse_source *src, parse_item_fn fn, void *ctx,
     struct parse_stats *st, char *err, size_t errlen)
@@ -113,7 +139,7 @@ parse_feed(const struct parse_source *src, parse_item_fn fn, void *ctx,
 	const char *name = src->feed ? src->feed : src->url ? src->url : "(unnamed)";
 	struct parse_source s = *src;
 	struct parse_stats local;
-	char why[256];
+	char why[256], charset[48];
 	int rc = -1;
 
 	if (!st)
@@ -121,6 +147,10 @@ parse_feed(const struct parse_source *src, parse_item_fn fn, void *ctx,
 	memset(st, 0, sizeof *st);
 	if (!s.data)
 		s.data = "", s.len = 0;
+	if (!s.charset) {
+		http_charset(s.content_type, charset, sizeof charset);
+		s.charset = *charset ? charset : NULL;
+	}
 	if (s.type == PARSE_AUTO && !looks_like_json(s.data, s.len))
 		s.type = PARSE_RSS;
 	if (s.type == PARSE_RSS)

@@ -29,6 +29,14 @@ struct parse_source {
 	const char *feed;         /* feed name, for messages */
 	const char *url;          /* fetch URL: the base for relative links */
 	const char *content_type; /* from HTTP, may be NULL */
+	/* The document's charset from outside it, e.g. HTTP's Content-Type
+	 * "charset=" (parse_feed reads it from content_type when this is
+	 * NULL). Precedence: a BOM, then this, then the document's own
+	 * declaration (<?xml encoding>, <meta charset>), then a UTF-8 sniff;
+	 * outside before inside because a server that transcodes a page
+	 * cannot fix the declaration in it (RFC 7303 for XML, HTML's
+	 * encoding sniffing algorithm for HTML). Unknown names are ignored. */
+	const char *charset;
 	const char *data;
 	size_t len;
 	int64_t fetch_time;       /* used for items without a date */

@@ -277,6 +277,26 @@ discard(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
+/* The encoding to read the page in: the outside charset unless a BOM
+ * says otherwise (then libxml2 sees the BOM), or NULL for libxml2's own
+ * choice (<meta charset>, else its default). An encoding given here beats
+ * a <meta> one. */
+static const char *
+html_encoding(const struct parse_source *src)
+{
+	xmlCharEncodingHandlerPtr h;
+	const unsigned char *d = (const unsigned char *)src->data;
+
+	if (!src->charset || (src->len >= 2 && ((d[0] == 0xfe && d[1] == 0xff) ||
+	    (d[0] == 0xff && d[1] == 0xfe))) ||
+	    (src->len >= 3 && d[0] == 0xef && d[1] == 0xbb && d[2] == 0xbf))
+		return NULL;
+	if (!(h = xmlFindCharEncodingHandler(src->charset)))
+		return NULL;
+	xmlCharEncCloseFunc(h);
+	return src->charset;
+}
+
 /* Parses and maps the page; parse_html wraps it. */
 static int
 html_doc(struct ph *p, parse_item_fn fn, void *ctx, char *why, size_t whylen)
@@ -287,7 +307,7 @@ html_doc(struct ph *p, parse_item_fn fn, void *ctx, char *why, size_t whylen)
 		errf(why, whylen, "page too large (%zu bytes)", src->len);
 		return -1;
 	}
-	p->doc = htmlReadMemory(src->data, (int)src->len, src->url, NULL,
+	p->doc = htmlReadMemory(src->data, (int)src->len, src->url, html_encoding(src),
 	    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
 	    HTML_PARSE_RECOVER);
 	if (!p->doc || !xmlDocGetRootElement(p->doc)) {

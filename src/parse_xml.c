@@ -35,6 +35,11 @@ on_error(void *arg, xmlErrorPtr e)
 {
 	struct px *p = arg;
 
+	/* An unrepaired document is read again repaired after its first
+	 * error, so reading on is wasted, and can take quadratic time. */
+	if (p->lazy && e && e->ctxt &&
+	    (e->domain == XML_FROM_PARSER || e->domain == XML_FROM_NAMESPACE))
+		xmlStopParser(e->ctxt);
 	if (p->errors++ == 0 && e) {
 		snprintf(p->err_msg, sizeof p->err_msg, "%s", e->message ? e->message : "error");
 		p->err_msg[strcspn(p->err_msg, "\r\n")] = '\0';
@@ -205,7 +210,7 @@ run_reader(struct px *p, xmlTextReaderPtr r)
 static int
 error_at_end(const struct px *p, const struct xml_fixed *fx)
 {
-	const char *s = fx->out.data, *e = s + fx->out.len, *last = s, *q;
+	const char *s = fx->doc, *e = s + fx->doc_len, *last = s, *q;
 	int lines = 1, chars = 0;
 
 	for (q = s; (q = memchr(q, '\n', (size_t)(e - q))); q++, lines++)
@@ -230,6 +235,21 @@ on_ctxt_error(void *arg, xmlErrorPtr e)
  * broken in the middle is parsed again whole, in recover mode, and walked
  * the same way, passing over the items already handed on. Memory then
  * grows with the document, but only for broken ones. */
+/* Back to the start of the document for another pass over it, which
+ * passes over the items the one before handed on. */
+static void
+restart(struct px *p)
+{
+	item_clear(&p->it);
+	p->pass_over = p->items_done;
+	p->items_done = 0;
+	p->root = p->atom = 0;
+	p->root_uri[0] = '\0';
+	p->item_depth = p->author_depth = -1;
+	p->f = NULL;
+	p->errors = 0;
+}
+
 static void
 reread_broken(struct px *p, const struct xml_fixed *fx, int opts)
 {
@@ -241,13 +261,8 @@ reread_broken(struct px *p, const struct xml_fixed *fx, int opts)
 		return;
 	c->_private = p;
 	c->sax->serror = on_ctxt_error;
-	p->pass_over = p->items_done;
-	p->items_done = 0;
-	p->root = 0;
-	p->item_depth = p->author_depth = -1;
-	p->f = NULL;
-	p->errors = 0;
-	doc = xmlCtxtReadMemory(c, fx->out.data, (int)fx->out.len, p->src->url,
+	restart(p);
+	doc = xmlCtxtReadMemory(c, fx->doc, (int)fx->doc_len, p->src->url,
 	    fx->encoding, opts);
 	if (doc && (r = xmlReaderWalker(doc)))
 		run_reader(p, r);
@@ -255,26 +270,31 @@ reread_broken(struct px *p, const struct xml_fixed *fx, int opts)
 	xmlFreeParserCtxt(c);
 }
 
-/* Runs the reader over the repaired document. Returns 0 or -1 (err set). */
+/* Runs the reader over the repaired document. Returns 0 or -1 (err set),
+ * or 1 when the document was read unrepaired (fx->lazy) and libxml2
+ * reported an error: it must be repaired and read again. */
 static int
 read_doc(struct px *p, const struct xml_fixed *fx, char *err, size_t errlen)
 {
 	int opts = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOCDATA |
 	    (fx->ignore_decl ? XML_PARSE_IGNORE_ENC : 0);
 	xmlTextReaderPtr r;
+	int rc;
 
-	r = xmlReaderForMemory(fx->out.data, (int)fx->out.len, p->src->url,
+	r = xmlReaderForMemory(fx->doc, (int)fx->doc_len, p->src->url,
 	    fx->encoding, opts);
 	if (!r) {
 		errf(err, errlen, "cannot start the XML reader");
 		return -1;
 	}
 	xmlTextReaderSetStructuredErrorHandler(r, on_error, p);
-	if (run_reader(p, r) < 0 && !p->stop && p->root >= 0 &&
-	    !error_at_end(p, fx)) {
-		item_clear(&p->it);
+	p->lazy = fx->lazy;
+	rc = run_reader(p, r);
+	p->lazy = 0;
+	if (fx->lazy && p->errors && !p->stop && p->root >= 0)
+		return 1;
+	if (rc < 0 && !p->stop && p->root >= 0 && !error_at_end(p, fx))
 		reread_broken(p, fx, opts);
-	}
 	if (p->item_depth >= 0) {
 		/* Cut off inside an item: what came before it stands. */
 		p->st->skipped++;
@@ -321,6 +341,24 @@ read_quietly(struct px *p, const struct xml_fixed *fx, char *err, size_t errlen)
 	return rc;
 }
 
+/* xml_repair (see there for lazy) and the checks on what it gives.
+ * Returns 0, or -1 with err set and fx->out freed. */
+static int
+prepare(struct xml_fixed *fx, const struct parse_source *src, int lazy, char *err,
+    size_t errlen)
+{
+	if (xml_repair(fx, src->data, src->len, src->charset, lazy) < 0)
+		errf(err, errlen, "out of memory");
+	else if (!fx->doc_len)
+		errf(err, errlen, "not an RSS or Atom feed (the document is empty)");
+	else if (fx->doc_len > INT_MAX)
+		errf(err, errlen, "document too large");
+	else
+		return 0;
+	buf_free(&fx->out);
+	return -1;
+}
+
 int
 parse_xml(const struct parse_source *src, parse_item_fn fn, void *ctx,
     struct parse_stats *st, char *err, size_t errlen)
@@ -330,23 +368,19 @@ parse_xml(const struct parse_source *src, parse_item_fn fn, void *ctx,
 	struct xml_fixed fx;
 	int rc;
 
-	if (xml_repair(&fx, src->data, src->len) < 0) {
-		buf_free(&fx.out);
-		errf(err, errlen, "out of memory");
+	if (prepare(&fx, src, 1, err, errlen) < 0)
 		return -1;
-	}
-	if (!fx.out.len) {
-		buf_free(&fx.out);
-		errf(err, errlen, "not an RSS or Atom feed (the document is empty)");
-		return -1;
-	}
-	if (fx.out.len > INT_MAX) {
-		buf_free(&fx.out);
-		errf(err, errlen, "document too large");
-		return -1;
-	}
 	st->recovered += fx.count;
 	rc = read_quietly(&p, &fx, err, errlen);
+	if (rc == 1) {
+		/* Up to its first error libxml2 read the document just as it
+		 * reads the repaired copy: the items it handed on stand. */
+		restart(&p);
+		if ((rc = prepare(&fx, src, 0, err, errlen)) == 0) {
+			st->recovered += fx.count;
+			rc = read_quietly(&p, &fx, err, errlen);
+		}
+	}
 	buf_free(&p.cap);
 	buf_free(&fx.out);
 	return rc;

@@ -12,7 +12,9 @@
 #define RDF_NS "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 enum ns { NS_NONE, NS_RSS, NS_ATOM, NS_DC, NS_CONTENT, NS_RDF, NS_XHTML, NS_OTHER };
-enum mode { M_PLAIN, M_HTML, M_XHTML, M_TYPED, M_SKIP };
+/* How a field's text is captured and converted; the B64 ones are base64
+ * (Atom 0.3 mode="base64") decoding to HTML or plain text. */
+enum mode { M_PLAIN, M_HTML, M_XHTML, M_TYPED, M_SKIP, M_B64_HTML, M_B64_PLAIN };
 
 struct field; /* an item child we read: parse_xml_item.c's table */
 
@@ -40,6 +42,7 @@ struct px {
 	unsigned items_done;   /* items ended, emitted or not */
 	unsigned pass_over;    /* items to ignore: handed on by the first pass */
 	unsigned errors;
+	int lazy;              /* reading an unrepaired document: stop at an error */
 	int err_line, err_col;
 	char err_msg[160];
 	int stop;

@@ -74,19 +74,36 @@ resolve(struct px *p, const char *href)
 	return out;
 }
 
-/* The mode of an Atom text construct from its type (and 0.3's mode). */
+/* The mode of a MIME type's content when base64-encoded: text is decoded,
+ * anything else (images, PDFs...) is no text of ours. */
+static enum mode
+base64_mode(const char *type)
+{
+	if (type && !strncmp(type, "text/html", 9))
+		return M_B64_HTML;
+	if (type && !strncmp(type, "text/", 5))
+		return M_B64_PLAIN;
+	return M_SKIP;
+}
+
+/* The mode of an Atom text construct from its type (and 0.3's mode). A
+ * MIME type outside text/ and XML means base64 content (RFC 4287 4.1.3.3). */
 static enum mode
 atom_mode(struct px *p)
 {
 	char *type = attr(p, "type"), *mode = attr(p, "mode");
+	size_t tn = type ? strlen(type) : 0;
 	enum mode m = M_PLAIN;
 
 	if (mode && !strcmp(mode, "base64"))
-		m = M_SKIP;
+		m = base64_mode(type);
 	else if (type && strstr(type, "xhtml"))
 		m = M_XHTML;
 	else if ((type && strstr(type, "html")) || (mode && !strcmp(mode, "escaped")))
 		m = M_HTML;
+	else if (type && strchr(type, '/') && strncmp(type, "text/", 5) &&
+	    !(tn >= 4 && (!strcmp(type + tn - 4, "+xml") || !strcmp(type + tn - 4, "/xml"))))
+		m = M_SKIP;
 	xmlFree(type);
 	xmlFree(mode);
 	return m;
@@ -234,9 +251,21 @@ author_name_only(char *a)
 	}
 }
 
+/* The text of a captured field in mode m; base64 is decoded first (and
+ * gives NULL if it is not base64). */
 static char *
 convert(const char *s, size_t n, enum mode m, int flags)
 {
+	char *raw, *out;
+	size_t len;
+
+	if (m == M_B64_HTML || m == M_B64_PLAIN) {
+		if (!(raw = text_base64_decode(s, n, &len)))
+			return NULL;
+		out = convert(raw, len, m == M_B64_HTML ? M_HTML : M_PLAIN, flags);
+		free(raw);
+		return out;
+	}
 	return m == M_PLAIN ? text_from_plain(s, n, flags) : text_from_html(s, n, flags);
 }
 

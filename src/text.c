@@ -19,6 +19,7 @@ struct out {
 	char *p;
 	size_t len, cap;
 	int space, brk, flags;
+	int clipped; /* out_bytes cut something: a sequence may be split */
 };
 
 /* HTML 5 names libxml2's HTML 4 table lacks, the ones feeds use. */
@@ -57,7 +58,8 @@ static const unsigned short cp1252[32] = {
 	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178
 };
 
-/* Elements that end a line of text: sentences must not run across them. */
+/* Elements that end a line of text: sentences must not run across them.
+ * Sorted, for is_block's binary search. */
 static const char *const block_tags[] = {
 	"address", "article", "aside", "blockquote", "br", "caption", "dd",
 	"details", "div", "dl", "dt", "figcaption", "figure", "footer", "form",
@@ -198,8 +200,10 @@ out_bytes(struct out *o, const char *s, size_t n)
 	if (o->len && (o->space || o->brk) && o->len < o->cap)
 		o->p[o->len++] = o->brk && !(o->flags & TEXT_ONE_LINE) ? '\n' : ' ';
 	o->space = o->brk = 0;
-	if (n > o->cap - o->len)
+	if (n > o->cap - o->len) {
 		n = o->cap - o->len;
+		o->clipped = 1;
+	}
 	memcpy(o->p + o->len, s, n);
 	o->len += n;
 }
@@ -230,7 +234,7 @@ plain_visible(char c)
 }
 
 /* Copies one character of raw input at s[i]; returns the next index.
- * Invalid UTF-8 passes through for utf8_sanitize to mark at the end. */
+ * An invalid UTF-8 byte becomes '?', as utf8_sanitize would make it. */
 static size_t
 out_raw(struct out *o, const char *s, size_t n, size_t i)
 {
@@ -256,7 +260,7 @@ out_raw(struct out *o, const char *s, size_t n, size_t i)
 		return i + 2;
 	}
 	k = text_utf8_len(s + i, n - i);
-	out_bytes(o, s + i, k ? k : 1);
+	out_bytes(o, k ? s + i : "?", k ? k : 1);
 	return i + (k ? k : 1);
 }
 
@@ -277,7 +281,9 @@ static char *
 out_finish(struct out *o)
 {
 	o->p[o->len] = '\0';
-	utf8_sanitize(o->p);
+	/* Only a cut can have made invalid UTF-8: all else went in checked. */
+	if (o->clipped)
+		utf8_sanitize(o->p);
 	return o->p;
 }
 
@@ -344,14 +350,17 @@ tag_end(const char *s, size_t n, size_t i)
 }
 
 static int
+cmp_name(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+/* By binary search (block_tags is sorted): every tag of every text. */
+static int
 is_block(const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < NELEM(block_tags); i++)
-		if (!strcmp(block_tags[i], name))
-			return 1;
-	return 0;
+	return bsearch(name, block_tags, NELEM(block_tags), sizeof block_tags[0],
+	    cmp_name) != NULL;
 }
 
 /* Handles "<!...>" and "<?...>" at s[i]: comments and declarations vanish,

@@ -36,6 +36,11 @@ size_t text_utf8_put(unsigned long cp, char *out);
  * invalid. */
 size_t text_utf8_len(const char *s, size_t n);
 
+/* Decodes the base64 in s[0..n) (white space ignored, padding optional).
+ * Returns the malloc'd bytes (NUL-terminated, *len without the NUL) the
+ * caller frees, or NULL when s is not base64 or out of memory. */
+char *text_base64_decode(const char *s, size_t n, size_t *len);
+
 /* Parses a feed date: ISO 8601 / RFC 3339 (offsets, fractional seconds,
  * date only) or RFC 822 / 850 / asctime (curl_getdate). Stores UTC Unix
  * seconds in *t and returns 0, or returns -1 when s is not a date. */

@@ -89,8 +89,10 @@ plain_run(const char *s, size_t n, size_t i, int markup, char stop)
 
 	for (; i < n; i++) {
 		c = (unsigned char)s[i];
-		if (c >= 0x80 || c == (unsigned char)stop || (markup && (c == '<' || c == '&')) ||
-		    (c < 0x20 && c != '\t' && c != '\n' && c != '\r'))
+		/* One test for visible ASCII first: nearly every byte. */
+		if ((unsigned)(c - 0x20) >= 0x60 && c != '\t' && c != '\n' && c != '\r')
+			break;
+		if (c == (unsigned char)stop || (markup && (c == '<' || c == '&')))
 			break;
 	}
 	return i;
@@ -247,11 +249,12 @@ fix_markup(struct xml_fixed *f, const char *s, size_t n, size_t i)
 {
 	unsigned char c = i + 1 < n ? (unsigned char)s[i + 1] : 0;
 
-	if (has_prefix(s + i, n - i, "<!--"))
+	if (c == '!' && has_prefix(s + i, n - i, "<!--"))
 		return fix_copy_through(f, s, n, i, "-->");
-	if (has_prefix(s + i, n - i, "<![CDATA["))
+	if (c == '!' && has_prefix(s + i, n - i, "<![CDATA["))
 		return fix_copy_through(f, s, n, i, "]]>");
-	if (has_prefix(s + i, n - i, "<!DOCTYPE") || has_prefix(s + i, n - i, "<!doctype"))
+	if (c == '!' && (has_prefix(s + i, n - i, "<!DOCTYPE") ||
+	    has_prefix(s + i, n - i, "<!doctype")))
 		return fix_doctype(f, s, n, i);
 	if (c == '?')
 		return fix_copy_through(f, s, n, i, "?>");
@@ -322,21 +325,38 @@ mostly_utf8(const char *s, size_t n)
 	return good >= bad;
 }
 
-/* Decides how the document is to be decoded; see struct xml_fixed. */
+/* Decides how the document is to be decoded; see struct xml_fixed. A
+ * document that says it is UTF-8 is taken at its word unless sniff is
+ * set. */
 static void
-choose_encoding(struct xml_fixed *f, const char *s, size_t n)
+choose_encoding(struct xml_fixed *f, const char *s, size_t n, int sniff, const char *charset)
 {
 	char name[48];
 
-	declared_encoding(s, n, name, sizeof name);
+	if (charset && strlen(charset) < sizeof name && encoding_known(charset)) {
+		/* From outside, it wins; a UTF-8 one is checked as the
+		 * declared one would be. */
+		snprintf(name, sizeof name, "%s", charset);
+		if (strcasecmp(name, "utf-8") && strcasecmp(name, "utf8") &&
+		    strcasecmp(name, "us-ascii") && strcasecmp(name, "ascii")) {
+			snprintf(f->charset, sizeof f->charset, "%s", charset);
+			f->encoding = f->charset;
+			f->ignore_decl = 1;
+			f->keep_esc = strstr(name, "2022") != NULL;
+			return;
+		}
+		snprintf(name, sizeof name, "utf-8");
+	} else {
+		declared_encoding(s, n, name, sizeof name);
+	}
 	if (!*name || !strcasecmp(name, "utf-8") || !strcasecmp(name, "utf8") ||
 	    !strcasecmp(name, "us-ascii") || !strcasecmp(name, "ascii")) {
 		f->utf8 = 1;
-		if (*name && strcasecmp(name, "utf-8")) {
+		if (*name && (charset || strcasecmp(name, "utf-8"))) {
 			f->encoding = "UTF-8";
 			f->ignore_decl = 1;
 		}
-		if (!mostly_utf8(s, n)) {
+		if (sniff && !mostly_utf8(s, n)) {
 			f->utf8 = 0;
 			f->encoding = "ISO-8859-1";
 			f->ignore_decl = 1;
@@ -401,15 +421,73 @@ transcode(const char *from, const char *s, size_t n, struct buf *out)
 	return rc;
 }
 
-int
-xml_repair(struct xml_fixed *f, const char *s, size_t n)
+/* 1 if s holds a DOCTYPE (as xml_repair spots one), or might. */
+static int
+has_doctype(const char *s, size_t n)
 {
-	const char *wide = wide_encoding(s, n);
+	const char *p = s, *e = s + n;
+
+	while ((p = memchr(p, '<', (size_t)(e - p)))) {
+		if (++p < e && *p == '!' && (has_prefix(p, (size_t)(e - p), "!DOCTYPE") ||
+		    has_prefix(p, (size_t)(e - p), "!doctype")))
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 if every '&' in s starts a reference closed by ';' (if not a known
+ * one), as xml_repair leaves them. libxml2's push parser, which its
+ * reader is, looks for the ';' after a '&' from the start again with
+ * every chunk: on "& & & ..." that takes quadratic time. */
+static int
+refs_closed(const char *s, size_t n)
+{
+	const char *p = s, *e = s + n, *q;
+
+	while ((p = memchr(p, '&', (size_t)(e - p)))) {
+		for (q = ++p; q < e && q - p <= 32 && (*q == '#' || (*q >= '0' && *q <= '9') ||
+		    ((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z')); q++)
+			;
+		if (q == p || q >= e || *q != ';')
+			return 0;
+	}
+	return 1;
+}
+
+/* 1 if libxml2 can read s as it is, with f set up to do so. Whatever else
+ * xml_repair rewrites (bad bytes, bare '&' and '<', undeclared entities,
+ * controls, a UTF-8 declaration on other bytes) libxml2 reports as an
+ * error, and a reported error has the document repaired after all; what
+ * it would not report, or not in linear time, is checked here: a wide
+ * encoding, a BOM, leading space, a DOCTYPE, a declared encoding that is
+ * wrong, an unclosed reference. */
+static int
+already_clean(struct xml_fixed *f, const char *s, size_t n, const char *charset)
+{
+	memset(f, 0, sizeof *f);
+	if (!n || wide_encoding(s, n) || has_prefix(s, n, "\xef\xbb\xbf") || is_space(s[0]))
+		return 0;
+	choose_encoding(f, s, n, 0, charset);
+	if (f->count || has_doctype(s, n) || !refs_closed(s, n))
+		return 0;
+	f->doc = s;
+	f->doc_len = n;
+	return 1;
+}
+
+int
+xml_repair(struct xml_fixed *f, const char *s, size_t n, const char *charset, int lazy)
+{
+	const char *wide;
 	struct buf utf8 = {0};
 	size_t i = 0, j;
 
+	if (lazy && already_clean(f, s, n, charset)) {
+		f->lazy = 1;
+		return 0;
+	}
 	memset(f, 0, sizeof *f);
-	if (wide) {
+	if ((wide = wide_encoding(s, n))) {
 		if (transcode(wide, s, n, &utf8) < 0) {
 			buf_free(&utf8);
 			return -1;
@@ -420,6 +498,7 @@ xml_repair(struct xml_fixed *f, const char *s, size_t n)
 	if (has_prefix(s, n, "\xef\xbb\xbf")) {
 		i = 3;
 		f->count += !wide;
+		charset = NULL; /* a BOM beats the outside charset */
 	}
 	if (i < n && is_space(s[i])) {
 		while (i < n && is_space(s[i]))
@@ -430,7 +509,7 @@ xml_repair(struct xml_fixed *f, const char *s, size_t n)
 		f->utf8 = f->ignore_decl = 1;
 		f->encoding = "UTF-8";
 	} else {
-		choose_encoding(f, s + i, n - i);
+		choose_encoding(f, s + i, n - i, 1, charset);
 	}
 	while (i < n) {
 		if (s[i] == '<')
@@ -443,5 +522,7 @@ xml_repair(struct xml_fixed *f, const char *s, size_t n)
 			i = fix_char(f, s, n, i);
 	}
 	buf_free(&utf8);
+	f->doc = f->out.data;
+	f->doc_len = f->out.len;
 	return f->oom ? -1 : 0;
 }

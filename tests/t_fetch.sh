@@ -143,4 +143,10 @@ for f in "$T/err1" "$T/err" "$T/err3" "$T/check"; do
 done
 grep -raE "$TOKEN|$FILEKEY" "$T/state" "$O" >/dev/null && bad "a secret reached the state or output" || ok
 
+# The fetch hands the Content-Type on: its charset beats the page's <meta>.
+printf '[feed page]\ntype = html\nurl = %s\nitems = //article\ntitle = .//h2\n' \
+    "$U/latin1-page" >"$T/page.feed"
+check_status 0 "earshot parse reads the latin-1 page" "$EARSHOT" parse --map "$T/page.feed" "$U/latin1-page"
+check_grep "the header's ISO-8859-1 decodes the page" '"title":"Café crème for Acme"' "$T/out"
+
 finish

@@ -80,14 +80,13 @@ test_google_alerts(void)
 {
 	static const struct want w[] = {
 		{ "tag:google.com,2013:googlealerts/feed:11111111111111111111",
-		  "https://www.google.com/url?rct=j&sa=t&url=https://news.example.com/2024/05/"
-		  "acme-plant&ct=ga&cd=CAIyAA&usg=AOvVaw0000",
+		  /* The google.com/url redirect unwrapped to its target. */
+		  "https://news.example.com/2024/05/acme-plant",
 		  "Acme opens a new widget plant in Dayton", NULL, "2024-05-01T09:30:00Z",
 		  "The Acme Corporation said on Tuesday it will hire 300 people & build ...",
 		  -1, 0 },
 		{ "tag:google.com,2013:googlealerts/feed:22222222222222222222",
-		  "https://www.google.com/url?rct=j&sa=t&url=https://blog.example.org/anvils"
-		  "&ct=ga&cd=CAIyAB&usg=AOvVaw0001",
+		  "https://blog.example.org/anvils?ref=alert", /* percent-decoded */
 		  "Why I stopped buying Acme anvils", NULL, "2024-04-30T18:05:00Z",
 		  "After three broken Acme anvils in a year I'm done.", -1, 0 },
 	};

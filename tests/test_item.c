@@ -84,10 +84,67 @@ test_hash_ids(void)
 	free(e);
 }
 
+/* The link item_finish makes of link. */
+static void
+check_link(const char *link, const char *want, int line)
+{
+	struct item it;
+
+	item_init(&it);
+	it.link = xstrdup(link);
+	it.title = xstrdup("t");
+	item_finish(&it, "https://feed.example/", 1);
+	if (it.link && !strcmp(it.link, want)) {
+		test_passed++;
+	} else {
+		test_failed++;
+		fprintf(stderr, "%s:%d: FAIL: link %s: got %s, want %s\n", __FILE__, line, link,
+		    it.link ? it.link : "(null)", want);
+	}
+	item_clear(&it);
+}
+
+#define LINK(l, w) check_link(l, w, __LINE__)
+
+static void
+test_google_redirect(void)
+{
+	LINK("https://www.google.com/url?rct=j&sa=t&url=https://example.com/article%3Fa%3D1"
+	    "&ct=ga&cd=CAIyAA&usg=AOvVaw0", "https://example.com/article?a=1");
+	LINK("https://www.google.co.uk/url?url=http://example.com/x&usg=1",
+	    "http://example.com/x");
+	LINK("https://google.de/url?sa=t&url=https%3A%2F%2Fexample.com%2Fy", "https://example.com/y");
+	/* Two alerts on one article differ in cd and usg, not in the link that
+	 * cross-feed dedup (store_item_seen) compares. */
+	LINK("https://www.google.com/url?rct=j&sa=t&url=https://example.com/a&ct=ga&cd=X1&usg=U1",
+	    "https://example.com/a");
+	LINK("https://www.google.com/url?rct=j&sa=t&url=https://example.com/a&ct=ga&cd=Y2&usg=V2",
+	    "https://example.com/a");
+	/* Hostile or not a redirect: the link stays what it was. */
+	LINK("https://www.google.com/url?url=javascript:alert(1)",
+	    "https://www.google.com/url?url=javascript:alert(1)");
+	LINK("https://www.google.com/url?url=JaVaScRiPt%3Aalert(1)",
+	    "https://www.google.com/url?url=JaVaScRiPt%3Aalert(1)");
+	LINK("https://www.google.com/url?rct=j&sa=t", "https://www.google.com/url?rct=j&sa=t");
+	LINK("https://www.google.com/url?myurl=https://e.com/", "https://www.google.com/url?myurl=https://e.com/");
+	/* Decoded once only: what comes out is no URL, so none is made up. */
+	LINK("https://www.google.com/url?url=https%253A%252F%252Fexample.com%252F",
+	    "https://www.google.com/url?url=https%253A%252F%252Fexample.com%252F");
+	LINK("https://www.google.com/url?url=https://e.com/%00x", "https://www.google.com/url?url=https://e.com/%00x");
+	LINK("https://www.google.com/url?url=https://e.com/a%20b", "https://www.google.com/url?url=https://e.com/a%20b");
+	LINK("https://google.evil.com/url?url=https://e.com/", "https://google.evil.com/url?url=https://e.com/");
+	LINK("https://www.notgoogle.com/url?url=https://e.com/", "https://www.notgoogle.com/url?url=https://e.com/");
+	LINK("https://evil.example/url?url=https://e.com/", "https://evil.example/url?url=https://e.com/");
+	LINK("https://www.google.com/search?url=https://e.com/", "https://www.google.com/search?url=https://e.com/");
+	LINK("https://www.google.com/url/x?url=https://e.com/", "https://www.google.com/url/x?url=https://e.com/");
+	LINK("ftp://www.google.com/url?url=https://e.com/", "ftp://www.google.com/url?url=https://e.com/");
+}
+
 int
 main(void)
 {
 	RUN(test_link_and_date);
 	RUN(test_hash_ids);
+	RUN(test_google_redirect);
 	return TEST_END();
 }

@@ -184,6 +184,88 @@ test_atom03(void)
 	got_free(&g);
 }
 
+/* Atom 0.3 mode="base64": decoded when the type is text, else ignored. */
+static void
+test_atom03_base64(void)
+{
+	struct got g = {0};
+	struct parse_stats st;
+	char err[256];
+
+	CHECK_INT(parse_file("atom03_base64.xml", NULL, &g, &st, err, sizeof err), 0);
+	CHECK_INT(g.n, 4);
+	CHECK_STR(g.v[0].text, "Decoded HTML & more\ncaf\xc3\xa9");
+	CHECK_STR(g.v[1].text, "Plain <not a tag> & text");
+	CHECK_STR(g.v[2].text, "Summary of the binary");
+	CHECK_STR(g.v[3].text, "Summary of the broken one");
+	got_free(&g);
+}
+
+/* Atom 1.0: a media type outside text/ and XML is base64 of no text. */
+static void
+test_atom10_base64(void)
+{
+	struct got g = {0};
+	struct parse_stats st;
+	char err[256];
+
+	CHECK_INT(parse_file("atom10_base64.xml", NULL, &g, &st, err, sizeof err), 0);
+	CHECK_INT(g.n, 3);
+	CHECK_STR(g.v[0].text, "A one-pixel picture");
+	CHECK_STR(g.v[1].title, "A PDF, nothing else");
+	CHECK_STR(g.v[1].text, NULL);
+	CHECK_STR(g.v[2].text, "SGVsbG8= stays as it is");
+	got_free(&g);
+}
+
+/* The first title of an XML feed read with an HTTP Content-Type. */
+static char *
+xml_title(const char *doc, const char *content_type)
+{
+	struct parse_source src = {
+		.feed = "t", .data = doc, .len = strlen(doc), .fetch_time = FETCH_TIME,
+		.type = PARSE_RSS, .content_type = content_type
+	};
+	struct got g = {0};
+	char err[256], *t = NULL;
+
+	if (parse_feed(&src, collect, &g, NULL, err, sizeof err) == 0 && g.n)
+		t = xstrdup(g.v[0].title);
+	got_free(&g);
+	return t;
+}
+
+#define SJIS_NIHON "\x93\xfa\x96\x7b" /* "日本" in Shift_JIS */
+
+/* HTTP's charset beats the XML declaration (RFC 7303); a BOM beats both. */
+static void
+test_xml_http_charset(void)
+{
+	static const char undeclared[] = "<rss><channel><item><title>" SJIS_NIHON
+	    "</title></item></channel></rss>";
+	static const char declared[] = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>"
+	    "<rss><channel><item><title>" SJIS_NIHON "</title></item></channel></rss>";
+	static const char bom[] = "\xef\xbb\xbf<rss><channel><item><title>\xe6\x97\xa5"
+	    "</title></item></channel></rss>";
+	char *t;
+
+	CHECK_STR((t = xml_title(undeclared, "text/xml; charset=Shift_JIS")), "\xe6\x97\xa5\xe6\x9c\xac");
+	free(t);
+	CHECK_STR((t = xml_title(declared, "application/rss+xml; charset=\"shift_jis\"")),
+	    "\xe6\x97\xa5\xe6\x9c\xac");
+	free(t);
+	/* Without the header the declaration stands: four Latin-1 characters
+	 * (the C1 ones read as Windows-1252, as the text layer does). */
+	CHECK_STR((t = xml_title(declared, "text/xml")), "\xe2\x80\x9c\xc3\xba\xe2\x80\x93{");
+	free(t);
+	CHECK_STR((t = xml_title(bom, "text/xml; charset=iso-8859-1")), "\xe6\x97\xa5");
+	free(t);
+	/* An unknown charset is no charset. */
+	CHECK_STR((t = xml_title(declared, "text/xml; charset=x-no-such")),
+	    "\xe2\x80\x9c\xc3\xba\xe2\x80\x93{");
+	free(t);
+}
+
 static void
 test_broken_entities(void)
 {
@@ -633,6 +715,9 @@ main(void)
 	RUN(test_rss091);
 	RUN(test_atom10);
 	RUN(test_atom03);
+	RUN(test_atom03_base64);
+	RUN(test_xml_http_charset);
+	RUN(test_atom10_base64);
 	RUN(test_broken_entities);
 	RUN(test_mid_error);
 	RUN(test_namespaces);

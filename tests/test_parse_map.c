@@ -184,6 +184,61 @@ test_html_fields(void)
 	got_free(&g);
 }
 
+/* The first title of an HTML page read with a Content-Type (or charset). */
+static char *
+html_title(const char *page, const char *content_type, const char *charset)
+{
+	static const struct parse_map m = { .items = "//article", .title = ".//h2" };
+	struct parse_source src = {
+		.feed = "t", .data = page, .len = strlen(page), .fetch_time = FETCH_TIME,
+		.type = PARSE_HTML, .map = &m, .content_type = content_type, .charset = charset
+	};
+	struct got g = {0};
+	char err[256], *t = NULL;
+
+	if (parse_feed(&src, collect, &g, NULL, err, sizeof err) == 0 && g.n)
+		t = xstrdup(g.v[0].title);
+	got_free(&g);
+	return t;
+}
+
+/* A page's charset from HTTP when it has no <meta> or BOM, and over a
+ * <meta> that says otherwise. */
+static void
+test_html_http_charset(void)
+{
+	static const char latin1[] = "<html><body><article><h2>Caf\xe9 cr\xe8me</h2>"
+	    "</article></body></html>";
+	static const char cp1252[] = "<html><body><article><h2>\x93Quoted\x94 \x80"
+	    "5</h2></article></body></html>";
+	static const char meta_utf8[] = "<html><head><meta charset=\"utf-8\"></head><body>"
+	    "<article><h2>Caf\xe9</h2></article></body></html>";
+	static const char meta_latin1[] = "<html><head><meta http-equiv=\"Content-Type\" "
+	    "content=\"text/html; charset=iso-8859-1\"></head><body><article><h2>Caf\xe9"
+	    "</h2></article></body></html>";
+	static const char bom[] = "\xef\xbb\xbf<html><body><article><h2>Caf\xc3\xa9</h2>"
+	    "</article></body></html>";
+	char *t;
+
+	CHECK_STR((t = html_title(latin1, "text/html; charset=iso-8859-1", NULL)),
+	    "Caf\xc3\xa9 cr\xc3\xa8me");
+	free(t);
+	CHECK_STR((t = html_title(cp1252, "text/html;charset=windows-1252", NULL)),
+	    "\xe2\x80\x9cQuoted\xe2\x80\x9d \xe2\x82\xac" "5");
+	free(t);
+	CHECK_STR((t = html_title(meta_utf8, "text/html; charset=ISO-8859-1", NULL)),
+	    "Caf\xc3\xa9");
+	free(t);
+	CHECK_STR((t = html_title(meta_latin1, NULL, NULL)), "Caf\xc3\xa9"); /* meta alone */
+	free(t);
+	CHECK_STR((t = html_title(bom, "text/html; charset=iso-8859-1", NULL)), "Caf\xc3\xa9");
+	free(t);
+	/* earshot parse --charset: given, it beats the header. */
+	CHECK_STR((t = html_title(latin1, "text/html; charset=utf-8", "latin1")),
+	    "Caf\xc3\xa9 cr\xc3\xa8me");
+	free(t);
+}
+
 static void
 test_html_errors(void)
 {
@@ -252,6 +307,7 @@ main(void)
 	RUN(test_json_ratings);
 	RUN(test_json_shapes);
 	RUN(test_html_fields);
+	RUN(test_html_http_charset);
 	RUN(test_html_errors);
 	RUN(test_html_bounds);
 	return TEST_END();

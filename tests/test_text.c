@@ -1,4 +1,6 @@
 /* Tests for text.c: HTML to text, entities, whitespace, dates. */
+#include <curl/curl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -213,6 +215,55 @@ test_big(void)
 	check_linear(big_run, 10u << 20, 1);
 }
 
+/* The common RFC 822 form, read without curl, must agree with curl on
+ * every field's range, and the forms near it go to curl still. */
+static void
+test_rfc822_like_curl(void)
+{
+	static const char *const zones[] = { "+0000", "GMT", "Z", "-0530", "+1400", "EST" };
+	static const char *const days[] = { "", "Sun, ", "Mon, " };
+	char s[64];
+	int64_t t;
+	unsigned k;
+
+	for (k = 0; k < 2000; k++) {
+		snprintf(s, sizeof s, "%s%0*u %.3s %u %02u:%02u:%02u %s", days[k % 3],
+		    k % 4 ? 2 : 1, 1 + k * 7 % 31, "JanFebMarAprMayJunJulAugSepOctNovDec" + k % 12 * 3,
+		    1970 + k * 13 % 130, k * 5 % 24, k * 11 % 60, k * 17 % 60, zones[k % 6]);
+		if (text_parse_date(s, &t) != 0 || t != (int64_t)curl_getdate(s, NULL)) {
+			CHECK(!"rfc822 as curl reads it");
+			fprintf(stderr, "  %s: %lld, curl %lld\n", s, (long long)t,
+			    (long long)curl_getdate(s, NULL));
+			return;
+		}
+	}
+	CHECK_INT(text_parse_date("Sun, 02 Sep 2024 02:49:00 +0000", &t), 0);
+	CHECK_INT(t, 1725245340);
+	CHECK_INT(text_parse_date("02 Sep 2024 02:49:00 -0100", &t), 0);
+	CHECK_INT(t, 1725245340 + 3600);
+}
+
+static void
+test_base64(void)
+{
+	size_t len = 0;
+	char *s;
+
+	s = text_base64_decode(" SGVs\nbG8= ", 11, &len);
+	CHECK_STR(s, "Hello");
+	CHECK_INT(len, 5);
+	free(s);
+	s = text_base64_decode("SGVsbG8", 7, &len); /* padding left out */
+	CHECK_STR(s, "Hello");
+	free(s);
+	CHECK(text_base64_decode("SGVsbG8=x", 9, &len) == NULL); /* data after '=' */
+	CHECK(text_base64_decode("S", 1, &len) == NULL);         /* a lone digit */
+	CHECK(text_base64_decode("SG*s", 4, &len) == NULL);
+	s = text_base64_decode("", 0, &len);
+	CHECK(s && len == 0);
+	free(s);
+}
+
 int
 main(void)
 {
@@ -222,6 +273,8 @@ main(void)
 	RUN(test_utf8);
 	RUN(test_entity_api);
 	RUN(test_dates);
+	RUN(test_rfc822_like_curl);
+	RUN(test_base64);
 	RUN(test_pre_epoch);
 	RUN(test_big);
 	return TEST_END();

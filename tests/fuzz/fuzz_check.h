@@ -37,15 +37,21 @@ on_item(struct item *it, void *ctx)
 	return ++*n >= 1000;
 }
 
-/* Parses data with the type and map; traps on an error message that does
- * not name the feed. */
+/* Parses data with the type and map, and an HTTP Content-Type picked by
+ * the size (none, or one naming a charset) so that the seeds stay as they
+ * are; traps on an error message that does not name the feed. */
 static void
 fuzz_parse(const uint8_t *data, size_t size, enum parse_type type,
     const struct parse_map *map)
 {
+	static const char *const types[] = {
+		NULL, "text/html; charset=windows-1252", "text/xml; charset=Shift_JIS",
+		"application/rss+xml; charset=\"utf-8\""
+	};
 	struct parse_source src = {
 		.feed = "fuzz", .url = "http://example.com/feed/", .data = (const char *)data,
-		.len = size, .fetch_time = 1700000000, .type = type, .map = map
+		.len = size, .fetch_time = 1700000000, .type = type, .map = map,
+		.content_type = types[size % 4]
 	};
 	struct parse_stats st;
 	unsigned n = 0;

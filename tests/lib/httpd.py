@@ -67,6 +67,8 @@ import sys
 import threading
 import time
 
+LATIN1_PAGE = (b'<html><head><meta charset="shift_jis"></head><body><article>'
+               b'<h2>Caf\xe9 cr\xe8me for Acme</h2></article></body></html>')
 LAST_MODIFIED = "Wed, 01 May 2024 09:30:00 GMT"
 RETRY_DATE = "Thu, 01 Jan 2099 00:00:00 GMT"
 RSS = (b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</title>'
@@ -124,6 +126,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if "plain" in q:
             body = body.replace(b"Acme", b"It")
         self.reply(200, body, [("Content-Type", "application/rss+xml")])
+
+    def route_latin1_page(self):
+        # Latin-1 bytes under a <meta> that says Shift_JIS: only the
+        # header's charset reads them right.
+        self.reply(200, LATIN1_PAGE, [("Content-Type", "text/html; charset=ISO-8859-1")])
 
     def route_gzip(self):
         if "gzip" not in self.headers.get("Accept-Encoding", ""):
@@ -242,7 +249,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                   "/hostile-header": self.route_hostile,
                   "/bad-header": self.route_bad_header,
                   "/reset": self.route_reset,
-                  "/chunked-cut": self.route_chunked_cut}
+                  "/chunked-cut": self.route_chunked_cut,
+                  "/latin1-page": self.route_latin1_page}
         try:
             if p in simple:
                 simple[p]()
