@@ -1,4 +1,4 @@
-/* The digest as CSV: one row per brand x source x day of the period, for
+/* The digest as CSV: one row per brand x source x day with mentions, for
  * spreadsheets. RFC 4180: CRLF line ends, a header row, fields quoted when
  * they hold a comma, a quote or a line break (quotes doubled). */
 #include <math.h>

@@ -97,9 +97,15 @@ source_daily_json(const struct digest_run *r, const struct digest_source *src)
 	json_t *days = json_array();
 	int k;
 
+	/* Only the days with mentions: with thousands of sources, a row for
+	 * every quiet day would be most of the document and of the CSV. */
 	for (k = r->nd - r->days; k < r->nd; k++) {
 		const struct digest_counts *c = &src->day[k];
-		json_t *d = day_json(r, k, c);
+		json_t *d;
+
+		if (!c->mentions)
+			continue;
+		d = day_json(r, k, c);
 
 		json_object_set_new(d, "compound_avg", c->mentions ?
 		    digest_real(c->compound_sum / (double)c->mentions, 3) : json_null());

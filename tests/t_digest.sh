@@ -86,8 +86,13 @@ print("rows", len(rows) - 1)
 PY
 check_grep "every CSV row has 11 fields" '^widths \[11\]$' "$T/csv"
 check_grep "the hostile title comes back whole" '^hostile 2026-11-22 Acme Acme, the https://h.example/1$' "$T/csv"
-# 3 brands x 4 sample sources x 7 days, plus Acme's hostile source.
-check_grep "one row per brand x source x day" '^rows 91$' "$T/csv"
+# A row for each brand, source and day with mentions, counted here from
+# the database itself (the sample's zone is UTC).
+want=$(sqlite3 "$S/earshot.db" "SELECT count(*) FROM (SELECT DISTINCT brand, feed,
+	date(coalesce(published, created), 'unixepoch') d FROM mentions
+	WHERE d BETWEEN '2026-11-16' AND '2026-11-22')")
+[ "$want" -gt 10 ] && ok || bad "the sample has only $want brand x source x days"
+check_grep "one row per brand x source x day with mentions" "^rows $want\$" "$T/csv"
 check_grep "the Markdown digest highlights the brand" '“\*\*Acme\*\*' "$D/latest.md"
 check_grep "the Markdown links the post" '<https://h.example/1>' "$D/latest.md"
 
