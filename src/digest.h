@@ -41,7 +41,9 @@ int digest_csv(const json_t *doc, struct buf *out);
  * 0, or -1 with the reason logged. */
 int digest_write(const char *out_dir, const json_t *doc);
 /* What each run ends with: builds and writes today's digest so far (the
- * 7 days ending today in c->timezone, partial). 0 or -1 (logged). */
-int digest_today(struct store *s, const struct conf *c, int64_t now);
+ * 7 days ending today in c->timezone, partial), unless the run found
+ * nothing new (!changed) and today's files exist: a pass of 304s then
+ * costs no digest. 0 or -1 (logged). */
+int digest_today(struct store *s, const struct conf *c, int64_t now, int changed);
 
 #endif

@@ -102,14 +102,20 @@ out:
 }
 
 int
-digest_today(struct store *s, const struct conf *c, int64_t now)
+digest_today(struct store *s, const struct conf *c, int64_t now, int changed)
 {
+	struct buf path = {0};
 	json_t *doc;
 	char today[11];
-	int rc;
+	int rc, have;
 
 	digest_set_zone(c->timezone);
 	digest_local_date(now, 0, today);
+	buf_printf(&path, "%s/digest/%s.json", c->out_dir, today);
+	have = path.data && access(path.data, F_OK) == 0;
+	buf_free(&path);
+	if (!changed && have)
+		return 0;
 	if (!(doc = digest_build(s, c, today, 7, 1, now)))
 		return -1;
 	rc = digest_write(c->out_dir, doc);

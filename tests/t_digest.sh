@@ -30,6 +30,16 @@ check_status 0 "sample run" "$EARSHOT" run --all -c "$CONF" --state-dir "$S" --o
 python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); print(d["partial"], d["days"])' \
 	"$D/latest.json" >"$T/today" 2>&1
 check_grep "the run writes today's digest, partial" '^True 7$' "$T/today"
+# A run that finds nothing new leaves today's digest as it was (a new one
+# would be a new file, renamed over it).
+today=$(readlink "$D/latest.json")
+inode=$(stat -c %i "$D/$today")
+check_status 0 "a run with nothing new" "$EARSHOT" run --all -c "$CONF" --state-dir "$S" --out-dir "$O"
+[ "$(stat -c %i "$D/$today")" = "$inode" ] && ok || bad "a run with nothing new rewrote the digest"
+rm "$D/$today"
+check_status 0 "a run with nothing new, no digest yet" "$EARSHOT" run --all -c "$CONF" \
+	--state-dir "$S" --out-dir "$O"
+[ -s "$D/$today" ] && ok || bad "a run with nothing new did not write a missing digest"
 
 check_status 0 "digest of the sample's day" digest --date 2026-11-22
 check_grep "digest says where the files are" "$D/: 2026-11-22.html, 2026-11-22.md" "$T/out"
