@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int test_passed, test_failed;
@@ -45,5 +46,32 @@ static int test_passed, test_failed;
 #define TEST_END() ( \
 	printf("%s: %d passed, %d failed\n", __FILE__, test_passed, test_failed), \
 	test_failed ? 1 : 0)
+
+/* The whole file at path as a string the caller frees: "" when the file is
+ * missing or empty, NULL only when out of memory. */
+static inline char *
+test_slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *s = malloc(1), *t;
+	size_t len = 0, n;
+
+	while (s && f) {
+		if (!(t = realloc(s, len + 4097))) {
+			free(s);
+			s = NULL;
+			break;
+		}
+		s = t;
+		if (!(n = fread(s + len, 1, 4096, f)))
+			break;
+		len += n;
+	}
+	if (f)
+		fclose(f);
+	if (s)
+		s[len] = '\0';
+	return s;
+}
 
 #endif

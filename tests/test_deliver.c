@@ -148,21 +148,6 @@ count_lines(const char *path)
 	return n;
 }
 
-static char *
-slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	struct buf b = {0};
-	char chunk[4096];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	return buf_detach(&b);
-}
 
 /* Records a mention (and its alert, if it trips the rule) as the pipeline does. */
 static void
@@ -260,12 +245,12 @@ test_deliver(void)
 	/* The summary counts what is stored. */
 	CHECK_INT(report_summary(s, &c, NULL, 2000000000), 0);
 	snprintf(mpath, sizeof mpath, "%s/summary.md", dir);
-	text = slurp(mpath);
+	text = test_slurp(mpath);
 	CHECK(text && strstr(text, "| Acme | 3 | 1 | 0 | 2 | 0.5 : 1 | -0.33 |"));
 	CHECK(text && strstr(text, "| Globex | 1 | 0 | 0 | 1 | 0.0 : 1 | -1.00 |"));
 	free(text);
 	snprintf(mpath, sizeof mpath, "%s/summary.json", dir);
-	text = slurp(mpath);
+	text = test_slurp(mpath);
 	{
 		json_t *o = text ? json_loads(text, 0, NULL) : NULL;
 		json_t *b0 = json_array_get(json_object_get(o, "brands"), 0);
@@ -317,7 +302,7 @@ test_torn_write(void)
 	log_to(NULL);
 	CHECK_INT(ds.mentions, 1);
 	CHECK_INT(count_lines(path), 2);
-	text = slurp(path);
+	text = test_slurp(path);
 	for (line = text; line && (nl = strchr(line, '\n')); line = nl + 1) {
 		json_t *o;
 

@@ -359,21 +359,6 @@ fixture_conf(struct conf *c, struct conf_brand *b, const char *tz)
 	c->timezone = (char *)tz;
 }
 
-static char *
-slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b = {0};
-	char chunk[4096];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	return b.data ? buf_detach(&b) : calloc(1, 1);
-}
 
 /* got must equal the golden file NAME; a mismatch leaves got next to it
  * as NAME.got for diff. */
@@ -385,7 +370,7 @@ check_golden(const char *name, const char *got)
 	FILE *f;
 
 	snprintf(path, sizeof path, GOLDEN "%s", name);
-	want = slurp(path);
+	want = test_slurp(path);
 	if (want && !strcmp(want, got)) {
 		CHECK(1);
 		free(want);

@@ -127,19 +127,6 @@ parsed(const char *eml)
 	return j;
 }
 
-static char *
-slurp(const char *path)
-{
-	struct buf b = {0};
-	FILE *f = fopen(path, "r");
-	int c;
-
-	while (f && (c = fgetc(f)) != EOF)
-		buf_putc(&b, (char)c);
-	if (f)
-		fclose(f);
-	return b.data ? buf_detach(&b) : xstrdup("");
-}
 
 /* Settings for the test server; to is space-separated, as in the file. */
 static void
@@ -212,7 +199,7 @@ check_received(const char *dir, int n, const char *want_rcpt)
 	CHECK_INT(json_integer_value(json_object_get(j, "bare_lf")), 0);
 	json_decref(j);
 	snprintf(path, sizeof path, "%s/%d.rcpt", dir, n);
-	rcpt = slurp(path);
+	rcpt = test_slurp(path);
 	CHECK_STR(rcpt, want_rcpt);
 	free(rcpt);
 }
@@ -238,7 +225,7 @@ log_check_clean(void)
 	log_to(NULL);
 	if (log_file)
 		fclose(log_file);
-	log = slurp(logpath);
+	log = test_slurp(logpath);
 	CHECK(!strstr(log, PASSWORD));
 	free(log);
 }
@@ -382,11 +369,11 @@ test_command(void)
 	strlist_add(&m.command, "sh");
 	CHECK_INT(mail_command(&m, "/out/digest/2026-11-30.html", "# Digest\n", err, sizeof err), 0);
 	snprintf(path, sizeof path, "%s/arg", tmp);
-	got = slurp(path);
+	got = test_slurp(path);
 	CHECK_STR(got, "/out/digest/2026-11-30.html");
 	free(got);
 	snprintf(path, sizeof path, "%s/stdin", tmp);
-	got = slurp(path);
+	got = test_slurp(path);
 	CHECK_STR(got, "# Digest\n");
 	free(got);
 	strlist_free(&m.command);
