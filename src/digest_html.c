@@ -6,6 +6,7 @@
 
 #include "digest_html.h"
 #include "digest_html_int.h"
+#include "util.h"
 
 #define MAX_BRANDS 1000   /* sections one page holds */
 
@@ -108,14 +109,13 @@ head(struct html *h, const json_t *doc)
 static void
 overview(struct html *h, const json_t *brands)
 {
+	static const char *const cols[] = { "Brand", "Mentions", "Against the day before",
+		"Against the 7-day average", "Per day", "Negative", "Net sentiment",
+		"Share of voice" };
 	size_t i;
 
-	h_puts(h, "<section id=\"overview\"><h2>At a glance</h2><div class=\"scroll\"><table>"
-	    "<thead><tr><th scope=\"col\">Brand</th><th scope=\"col\">Mentions</th>"
-	    "<th scope=\"col\">Against the day before</th><th scope=\"col\">Against the "
-	    "7-day average</th><th scope=\"col\">Per day</th><th scope=\"col\">Negative</th>"
-	    "<th scope=\"col\">Net sentiment</th><th scope=\"col\">Share of voice</th>"
-	    "</tr></thead><tbody>");
+	h_puts(h, "<section id=\"overview\"><h2>At a glance</h2>");
+	h_table_open(h, NULL, NULL, cols, NELEM(cols));
 	for (i = 0; i < json_array_size(brands) && i < MAX_BRANDS; i++) {
 		const json_t *b = json_array_get(brands, i), *t = json_object_get(b, "trend");
 		const json_t *day = json_object_get(b, "day");
@@ -141,7 +141,8 @@ overview(struct html *h, const json_t *brands)
 		h_pct(h, json_object_get(b, "share_of_voice"));
 		h_puts(h, "</td></tr>");
 	}
-	h_puts(h, "</tbody></table></div></section>");
+	h_table_close(h);
+	h_puts(h, "</section>");
 }
 
 static void

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "digest_html_int.h"
+#include "util.h"
 
 #define MAX_ROWS 50   /* rows one table shows; the document has far fewer */
 
@@ -102,14 +103,12 @@ static void
 metrics_table(struct html *h, const json_t *b)
 {
 	static const char *const counts[] = { "mentions", "positive", "neutral", "negative" };
+	static const char *const cols[] = { "Period", "Mentions", "Positive", "Neutral",
+		"Negative", "Negative share", "Positive : negative", "Net sentiment",
+		"Average score", "Authors" };
 	size_t i, k;
 
-	h_puts(h, "<div class=\"scroll\"><table><caption>Volume and sentiment</caption><thead>"
-	    "<tr><th scope=\"col\">Period</th><th scope=\"col\">Mentions</th>"
-	    "<th scope=\"col\">Positive</th><th scope=\"col\">Neutral</th>"
-	    "<th scope=\"col\">Negative</th><th scope=\"col\">Negative share</th>"
-	    "<th scope=\"col\">Positive : negative</th><th scope=\"col\">Net sentiment</th>"
-	    "<th scope=\"col\">Average score</th><th scope=\"col\">Authors</th></tr></thead><tbody>");
+	h_table_open(h, NULL, "Volume and sentiment", cols, NELEM(cols));
 	for (i = 0; i < sizeof periods / sizeof periods[0]; i++) {
 		const json_t *m = json_object_get(b, periods[i].key);
 
@@ -131,7 +130,7 @@ metrics_table(struct html *h, const json_t *b)
 		h_num(h, json_object_get(m, "authors"), NULL);
 		h_puts(h, "</td></tr>");
 	}
-	h_puts(h, "</tbody></table></div>");
+	h_table_close(h);
 }
 
 static void
@@ -141,13 +140,11 @@ trend_table(struct html *h, const json_t *trend)
 		{ "mentions", "Mentions", 0 }, { "negative", "Negative mentions", 1 },
 		{ "net_sentiment", "Net sentiment", 0 },
 	};
+	static const char *const cols[] = { "Figure", "Digest day", "Day before", "Change",
+		"7-day average", "Against the average" };
 	size_t i;
 
-	h_puts(h, "<div class=\"scroll\"><table><caption>Trend</caption><thead><tr>"
-	    "<th scope=\"col\">Figure</th><th scope=\"col\">Digest day</th>"
-	    "<th scope=\"col\">Day before</th><th scope=\"col\">Change</th>"
-	    "<th scope=\"col\">7-day average</th><th scope=\"col\">Against the average</th>"
-	    "</tr></thead><tbody>");
+	h_table_open(h, NULL, "Trend", cols, NELEM(cols));
 	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		const json_t *t = json_object_get(trend, rows[i].key);
 		const char *fmt = i == 2 ? "%+.2f" : NULL;
@@ -164,7 +161,7 @@ trend_table(struct html *h, const json_t *trend)
 		h_num(h, json_object_get(t, "change_avg7_pct"), "%+.1f%%");
 		h_puts(h, "</td></tr>");
 	}
-	h_puts(h, "</tbody></table></div>");
+	h_table_close(h);
 }
 
 static void
@@ -174,11 +171,10 @@ listening_table(struct html *h, const json_t *l)
 		{ "strength", "Strength", "%.2f" }, { "passion", "Passion", "%.2f" },
 		{ "reach", "Reach", "%.2f" }, { "sentiment", "Sentiment", NULL },
 	};
+	static const char *const cols[] = { "Measure", "Value" };
 	size_t i;
 
-	h_puts(h, "<div class=\"scroll\"><table class=\"narrow\"><caption>Listening measures "
-	    "(over the period)</caption><thead><tr><th scope=\"col\">Measure</th>"
-	    "<th scope=\"col\">Value</th></tr></thead><tbody>");
+	h_table_open(h, "narrow", "Listening measures (over the period)", cols, NELEM(cols));
 	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		h_printf(h, "<tr><th scope=\"row\"><a href=\"#fn-%s\">%s</a></th><td>",
 		    rows[i].key, rows[i].label);
@@ -188,21 +184,22 @@ listening_table(struct html *h, const json_t *l)
 			h_text(h, j_str(l, rows[i].key), NULL);
 		h_puts(h, "</td></tr>");
 	}
-	h_puts(h, "</tbody></table></div>");
+	h_table_close(h);
 }
 
 static void
 ratings(struct html *h, const json_t *r)
 {
+	static const char *const cols[] = { "Figure", "Value" };
+
 	h_puts(h, "<h3>Star ratings <small>(an NPS-style score derived from public ratings, "
 	    "not a survey)</small></h3>");
 	if (!json_is_object(r)) {
 		h_puts(h, "<p>No rated mentions in the period.</p>");
 		return;
 	}
-	h_puts(h, "<div class=\"scroll\"><table class=\"narrow\"><thead><tr>"
-	    "<th scope=\"col\">Figure</th><th scope=\"col\">Value</th></tr></thead><tbody>"
-	    "<tr><th scope=\"row\">Rated mentions</th><td>");
+	h_table_open(h, "narrow", NULL, cols, NELEM(cols));
+	h_puts(h, "<tr><th scope=\"row\">Rated mentions</th><td>");
 	h_num(h, json_object_get(r, "count"), NULL);
 	h_puts(h, "</td></tr><tr><th scope=\"row\">Average rating</th><td>");
 	h_num(h, json_object_get(r, "average_stars"), "%.1f");
@@ -217,7 +214,8 @@ ratings(struct html *h, const json_t *r)
 	h_puts(h, "</td></tr><tr><th scope=\"row\"><a href=\"#fn-nps-style-score\">NPS-style "
 	    "score</a></th><td>");
 	h_num(h, json_object_get(r, "nps"), "%+.0f");
-	h_puts(h, "</td></tr></tbody></table></div>");
+	h_puts(h, "</td></tr>");
+	h_table_close(h);
 }
 
 /* A table of one list of the brand: each column a key of the rows
@@ -253,7 +251,7 @@ list_table(struct html *h, const json_t *rows, const char *caption,
 		}
 		h_puts(h, "</tr>");
 	}
-	h_puts(h, "</tbody></table></div>");
+	h_table_close(h);
 }
 
 static void

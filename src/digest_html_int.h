@@ -29,6 +29,11 @@ void h_text(struct html *h, const char *s, const char *dash);
 void h_num(struct html *h, const json_t *v, const char *fmt);
 /* A share (0..1) as a percentage, "—" when absent or null. */
 void h_pct(struct html *h, const json_t *v);
+/* Opens a scrollable table (cls and caption, our own words, may be NULL)
+ * with a header cell per column, up to <tbody>; h_table_close ends it. */
+void h_table_open(struct html *h, const char *cls, const char *caption,
+    const char *const *cols, size_t ncols);
+void h_table_close(struct html *h);
 /* A link to a post: an <a> only when url is http(s), else the URL as
  * text, so a javascript: link cannot run. label (escaped) is the text. */
 void h_link(struct html *h, const char *url, const char *label);

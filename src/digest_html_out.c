@@ -164,3 +164,27 @@ j_num(const json_t *obj, const char *key)
 
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
+
+void
+h_table_open(struct html *h, const char *cls, const char *caption,
+    const char *const *cols, size_t ncols)
+{
+	size_t i;
+
+	h_puts(h, "<div class=\"scroll\"><table");
+	if (cls)
+		h_printf(h, " class=\"%s\"", cls);
+	h_puts(h, ">");
+	if (caption)
+		h_printf(h, "<caption>%s</caption>", caption);
+	h_puts(h, "<thead><tr>");
+	for (i = 0; i < ncols; i++)
+		h_printf(h, "<th scope=\"col\">%s</th>", cols[i]);
+	h_puts(h, "</tr></thead><tbody>");
+}
+
+void
+h_table_close(struct html *h)
+{
+	h_puts(h, "</tbody></table></div>");
+}
