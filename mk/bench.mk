@@ -56,9 +56,9 @@ bench-sentiment: $(EARSHOT) $(BENCH_SCORE)
 # The scripts find it in $BENCH_SERVE.
 BENCH_SERVE_BIN = $(BUILD)/bench/bench_serve
 
-$(BENCH_SERVE_BIN): tests/bench_serve.c
+$(BENCH_SERVE_BIN): tests/bench_serve.c src/util.c src/util.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -O2 $(LDFLAGS) -o $@ tests/bench_serve.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O2 $(LDFLAGS) -o $@ tests/bench_serve.c src/util.c
 
 bench bench-fetch test valgrind: $(BENCH_SERVE_BIN)
 bench bench-fetch test valgrind: export BENCH_SERVE = $(abspath $(BENCH_SERVE_BIN))

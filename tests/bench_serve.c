@@ -15,6 +15,7 @@
  * second for 1000 feeds, which capped what make bench could measure of
  * earshot. One thread and epoll keep the server to at most one core and
  * to little of it, so the figures are earshot's and its peer's. */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -32,6 +33,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+
+#include "util.h"
 
 /* A request head; curl's and earshot's are well under 1 KiB. A longer one
  * is answered 400, so a connection holds a bounded buffer. */
@@ -174,16 +177,6 @@ file_read(const char *dir, const char *name, size_t nlen)
 	return b;
 }
 
-static size_t
-name_hash(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-
-	while (len-- > 0)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
 static int
 files_grow(struct server *s)
 {
@@ -195,7 +188,7 @@ files_grow(struct server *s)
 	for (i = 0; i < s->cap; i++) {
 		if (s->files[i].name == NULL)
 			continue;
-		j = name_hash(s->files[i].name, s->files[i].nlen) & (cap - 1);
+		j = (size_t)hash64(s->files[i].name, s->files[i].nlen) & (cap - 1);
 		while (t[j].name != NULL)
 			j = (j + 1) & (cap - 1);
 		t[j] = s->files[i];
@@ -215,7 +208,7 @@ files_get(struct server *s, const char *name, size_t nlen)
 	size_t i = 0;
 
 	if (s->cap > 0)
-		for (i = name_hash(name, nlen) & (s->cap - 1); s->files[i].name != NULL;
+		for (i = (size_t)hash64(name, nlen) & (s->cap - 1); s->files[i].name != NULL;
 		    i = (i + 1) & (s->cap - 1))
 			if (s->files[i].nlen == nlen && memcmp(s->files[i].name, name, nlen) == 0)
 				return &s->files[i];
@@ -224,13 +217,11 @@ files_get(struct server *s, const char *name, size_t nlen)
 	f = &s->files[i];
 	if ((f->body = file_read(s->dir, name, nlen)) == NULL)
 		return NULL;
-	if ((f->name = malloc(nlen + 1)) == NULL) {
+	if ((f->name = xstrndup(name, nlen)) == NULL) {
 		blob_unref(f->body);
 		f->body = NULL;
 		return NULL;
 	}
-	memcpy(f->name, name, nlen);
-	f->name[nlen] = '\0';
 	f->nlen = nlen;
 	s->nfiles++;
 	return f;
@@ -391,7 +382,8 @@ respond(struct conn *c, const char *status, const char *fields, struct blob *bod
 	    body ? body->len : 0, c->closing ? "Connection: close\r\n" : "");
 
 	/* The longest fields (a type and an ETag) fit in c->head. */
-	c->headlen = n > 0 && (size_t)n < sizeof c->head ? (size_t)n : 0;
+	assert(n > 0 && (size_t)n < sizeof c->head);
+	c->headlen = (size_t)n;
 	c->off = 0;
 	c->body = body;
 }
@@ -456,12 +448,6 @@ request_answer(struct server *s, struct conn *c, const struct request *r)
 	snprintf(fields, sizeof fields, "Content-Type: %s\r\nETag: %s\r\n",
 	    content_type(name, nlen), etag);
 	respond(c, "200 OK", fields, body);
-}
-
-static int
-pending(const struct conn *c)
-{
-	return c->headlen > 0;
 }
 
 static int
@@ -544,7 +530,7 @@ conn_serve(struct server *s, struct conn *c)
 	struct request r;
 	size_t n;
 
-	while (!pending(c) && !c->closing) {
+	while (c->headlen == 0 && !c->closing) {
 		if ((n = head_end(c->in, c->inlen)) == 0 && c->inlen < sizeof c->in)
 			break;
 		if (n == 0 || request_parse(c->in, n, &r) < 0) {
@@ -559,13 +545,13 @@ conn_serve(struct server *s, struct conn *c)
 		if (conn_flush(s, c) < 0)
 			return -1;
 	}
-	return !pending(c) && (c->eof || c->closing) ? -1 : 0;
+	return c->headlen == 0 && (c->eof || c->closing) ? -1 : 0;
 }
 
 static int
 conn_event(struct server *s, struct conn *c)
 {
-	if (pending(c)) {
+	if (c->headlen > 0) {
 		if (conn_flush(s, c) < 0)
 			return -1;
 	} else if (conn_read(c) < 0) {
