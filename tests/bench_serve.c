@@ -500,25 +500,23 @@ conn_flush(struct server *s, struct conn *c)
 	return c->closing ? -1 : conn_watch(s, c, EPOLLIN);
 }
 
-/* Reads what has arrived, up to a full buffer; -1 on a read error. */
+/* Reads what has arrived, up to a full buffer; -1 on a read error. One
+ * recv: epoll is level-triggered and says when there is more, and a second
+ * recv would mostly be an EAGAIN per request. */
 static int
 conn_read(struct conn *c)
 {
 	ssize_t r;
 
-	while (c->inlen < sizeof c->in) {
-		r = recv(c->h.fd, c->in + c->inlen, sizeof c->in - c->inlen, 0);
-		if (r > 0) {
-			c->inlen += (size_t)r;
-		} else if (r == 0) {
-			c->eof = 1;
-			return 0;
-		} else if (errno == EINTR) {
-			continue;
-		} else {
-			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
-		}
-	}
+	/* conn_serve answers a full buffer: a recv of 0 bytes would be EOF. */
+	assert(c->inlen < sizeof c->in);
+	r = recv(c->h.fd, c->in + c->inlen, sizeof c->in - c->inlen, 0);
+	if (r > 0)
+		c->inlen += (size_t)r;
+	else if (r == 0)
+		c->eof = 1;
+	else if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+		return -1;
 	return 0;
 }
 
