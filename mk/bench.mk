@@ -65,7 +65,7 @@ bench bench-fetch test valgrind: export BENCH_SERVE = $(abspath $(BENCH_SERVE_BI
 
 # make bench: earshot end to end at BENCH_SIZES feeds of BENCH_ITEMS items
 # (RSS, Atom, JSON Feed and a JSON API, BENCH_MENTIONS per cent of posts
-# naming one of 50 brands) from BENCH_HOSTS loopback servers: a full pass,
+# naming one of 50 brands) from BENCH_HOSTS loopback addresses: a full pass,
 # an all-304 pass, per-stage times (run --stats), growth between sizes, a
 # second full pass of new items over the largest history (BENCH_HISTORY=0
 # leaves it out), and the same job in Python with feedparser on

@@ -125,25 +125,24 @@ blob_unref(struct blob *b)
 		free(b);
 }
 
+/* The Content-Type of a name, by extension as benchlib's TYPES. */
 static const char *
 content_type(const char *name, size_t len)
 {
-	const char *ext = name;
+	static const char *const types[][2] = {
+		{ "xml", "application/rss+xml" }, { "atom", "application/atom+xml" },
+		{ "json", "application/feed+json" },
+	};
+	const char *ext = name + len;
 	size_t i;
 
-	/* As benchlib's name.rsplit(".", 1)[-1]: no dot, the whole name. */
-	for (i = len; i > 0; i--)
-		if (name[i - 1] == '.') {
-			ext = name + i;
-			break;
-		}
+	/* As name.rsplit(".", 1)[-1]: with no dot, the whole name. */
+	while (ext > name && ext[-1] != '.')
+		ext--;
 	len -= (size_t)(ext - name);
-	if (len == 3 && memcmp(ext, "xml", 3) == 0)
-		return "application/rss+xml";
-	if (len == 4 && memcmp(ext, "atom", 4) == 0)
-		return "application/atom+xml";
-	if (len == 4 && memcmp(ext, "json", 4) == 0)
-		return "application/feed+json";
+	for (i = 0; i < NELEM(types); i++)
+		if (strlen(types[i][0]) == len && memcmp(ext, types[i][0], len) == 0)
+			return types[i][1];
 	return "text/plain";
 }
 
