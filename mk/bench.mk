@@ -50,9 +50,22 @@ bench-sentiment: $(EARSHOT) $(BENCH_SCORE)
 		    $(BUILD)/bench/sentences.txt; \
 	fi
 
+# The loopback feed server of make bench, make bench-fetch and
+# tests/t_bench_serve.sh, in C: curl alone needed a second for 1000 feeds
+# from Python's http.server, which capped what the benches could measure.
+# The scripts find it in $BENCH_SERVE.
+BENCH_SERVE_BIN = $(BUILD)/bench/bench_serve
+
+$(BENCH_SERVE_BIN): tests/bench_serve.c src/util.c src/util.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O2 $(LDFLAGS) -o $@ tests/bench_serve.c src/util.c
+
+bench bench-fetch test valgrind: $(BENCH_SERVE_BIN)
+bench bench-fetch test valgrind: export BENCH_SERVE = $(abspath $(BENCH_SERVE_BIN))
+
 # make bench: earshot end to end at BENCH_SIZES feeds of BENCH_ITEMS items
 # (RSS, Atom, JSON Feed and a JSON API, BENCH_MENTIONS per cent of posts
-# naming one of 50 brands) from BENCH_HOSTS loopback servers: a full pass,
+# naming one of 50 brands) from BENCH_HOSTS loopback addresses: a full pass,
 # an all-304 pass, per-stage times (run --stats), growth between sizes, a
 # second full pass of new items over the largest history (BENCH_HISTORY=0
 # leaves it out), and the same job in Python with feedparser on

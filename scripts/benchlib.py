@@ -3,14 +3,14 @@ the loopback feed servers, a corpus of RSS, Atom, JSON Feed and JSON API
 feeds built from varied sentences, the configuration naming them, and a
 timed run under /usr/bin/time. Python stdlib only.
 
-`python3 scripts/benchlib.py serve ADDR DIR` is one server process: it
-binds ADDR on a free port, prints the port, and serves DIR's files (read
-from the page cache at each request, so 16,000 feeds cost no server RSS)
-with an ETag, answering 304 to a matching If-None-Match. GET /gen/N makes
-it serve "generation" N of every file: each "gen0-" (in ids, links and
-titles) becomes "genN-", so the same feeds carry new items.
+The servers are one tests/bench_serve process (C, built by make bench and
+make bench-fetch, its path in $BENCH_SERVE): it binds each address on a
+free port, prints the ports, and serves the corpus's files (each read once,
+then kept in memory) with an ETag, answering 304 to a matching
+If-None-Match. GET /gen/N makes every address serve "generation" N of
+every file: each "gen0-" (in ids, links and titles) becomes "genN-", so
+the same feeds carry new items.
 """
-import http.server
 import multiprocessing
 import os
 import random
@@ -210,85 +210,41 @@ def write_conf(path, root, feeds, base, extra=()):
 
 # --- the servers -------------------------------------------------------
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    """Serves folder's files with an ETag each; see the module comment."""
-    protocol_version = "HTTP/1.1"
-    folder = "."
-    gen = 0
-    # Bodies are kept once read: the page cache of a small VM is reclaimed
-    # when idle, and the servers' disk reads must not be earshot's time.
-    cache = {}
-
-    def log_message(self, *args):
-        pass
-
-    def send(self, status, headers, body=b""):
-        self.send_response(status)
-        for k, v in headers:
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self):
-        m = re.match(r"^/gen/(\d+)$", self.path)
-        if m:
-            Handler.gen = int(m.group(1))
-            return self.send(200, [], b"ok\n")
-        name = self.path.lstrip("/")
-        body = Handler.cache.get(name)
-        try:
-            if "/" in name or name.startswith("."):
-                raise OSError
-            if body is None:
-                with open(os.path.join(self.folder, name), "rb") as f:
-                    body = Handler.cache[name] = f.read()
-        except OSError:
-            return self.send(404, [])
-        etag = '"%x-%d"' % (len(body), self.gen)
-        if self.headers.get("If-None-Match") == etag:
-            return self.send(304, [("ETag", etag)])
-        if self.gen:
-            body = body.replace(b"gen0-", b"gen%d-" % self.gen)
-        self.send(200, [("Content-Type", TYPES.get(name.rsplit(".", 1)[-1], "text/plain")),
-                        ("ETag", etag)], body)
-
-
-def serve(addr, folder):
-    Handler.folder = folder
-    srv = http.server.ThreadingHTTPServer((addr, 0), Handler)
-    srv.daemon_threads = True
-    srv.request_queue_size = 256
-    print(srv.server_address[1], flush=True)
-    srv.serve_forever()
-
-
 class Servers:
-    """HOSTS server processes on 127.0.0.2 .. (one address each, so
-    earshot's per-host limit applies as it would across real sites);
-    a context manager that ends them."""
+    """One tests/bench_serve process (its path in $BENCH_SERVE, which make
+    sets) listening on HOSTS addresses 127.0.0.2 .. (one address per
+    "site", so earshot's per-host limit applies as it would across real
+    sites); a context manager that ends it. One single-threaded process
+    uses at most one core, so the runs it serves keep the others."""
 
     def __init__(self, folder, hosts):
-        self.procs, self.base = [], []
-        for h in range(hosts):
-            addr = "127.0.0.%d" % (h + 2)
-            p = subprocess.Popen([sys.executable, os.path.abspath(__file__), "serve", addr,
-                                  folder], stdout=subprocess.PIPE, text=True)
-            self.procs.append(p)
-            self.base.append("http://%s:%s" % (addr, p.stdout.readline().strip()))
+        exe = os.environ.get("BENCH_SERVE", "")
+        if not os.access(exe, os.X_OK):
+            sys.exit("%s: no feed server: BENCH_SERVE=%r is not an executable; run it through "
+                     "`make bench` or `make bench-fetch`, which build tests/bench_serve.c"
+                     % (os.path.basename(sys.argv[0]), exe))
+        addrs = ["127.0.0.%d" % (h + 2) for h in range(hosts)]
+        self.proc = subprocess.Popen([exe, folder] + addrs, stdout=subprocess.PIPE, text=True)
+        self.base = []
+        for a in addrs:
+            port = self.proc.stdout.readline().strip()
+            if not port:
+                self.proc.wait()
+                sys.exit("%s: %s did not start (exit %d)"
+                         % (os.path.basename(sys.argv[0]), exe, self.proc.returncode))
+            self.base.append("http://%s:%s" % (a, port))
 
     def set_gen(self, gen):
+        """Serves generation gen (see the module comment) on every address."""
         import urllib.request
-        for b in self.base:
-            urllib.request.urlopen("%s/gen/%d" % (b, gen)).read()
+        urllib.request.urlopen("%s/gen/%d" % (self.base[0], gen)).read()
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        for p in self.procs:
-            p.send_signal(signal.SIGTERM)
-            p.wait()
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait()
 
 
 def curl_alone(work, feeds, base, label="server alone"):
@@ -326,9 +282,3 @@ def timed(cmd, cwd):
     return (r.returncode, wall, cpu, field(r"Maximum resident set size \(kbytes\)"),
             r.stderr)
 
-
-if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "serve":
-        serve(sys.argv[2], sys.argv[3])
-    else:
-        sys.exit(__doc__)
