@@ -11,12 +11,12 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic
+CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -pthread
 ifeq ($(WERROR),1)
 CFLAGS += -Werror
 endif
 CPPFLAGS += -Isrc -DEARSHOT_DATADIR='"$(DATADIR)"' $(PKG_CFLAGS)
-LDLIBS   += $(PKG_LIBS) -lm
+LDLIBS   += $(PKG_LIBS) -lm -pthread
 
 SRC     = $(wildcard src/*.c)
 OBJ     = $(SRC:src/%.c=$(BUILD)/%.o)

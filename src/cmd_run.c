@@ -57,6 +57,9 @@ print_stats(const struct run_stats *st)
 	fprintf(stderr, "earshot: stats: %u feeds (%u not modified, %u failed), %u items, "
 	    "%u new, %u mentions, %u alerts\n", st->feeds, st->not_modified, st->failed,
 	    st->items, st->new_items, st->mentions, st->alerts);
+	if (st->threads > 1)
+		fprintf(stderr, "earshot: stats: parse, match, score and building the records "
+		    "ran on %u threads: their times are summed over them\n", st->threads);
 	fprintf(stderr, "%-12s %9s %9s %6s %9s\n", "stage", "wall s", "CPU s", "wall%",
 	    "count");
 	for (i = 0; i < STAGE_COUNT; i++) {

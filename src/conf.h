@@ -68,6 +68,7 @@ struct conf {
 	long interval, min_interval, max_backoff, keep_days;
 	long max_parallel, max_per_host, connect_timeout, timeout, max_body;
 	long stall_timeout;     /* under 10 bytes/s for this long aborts */
+	long threads;           /* preparing feeds; 0 (default): the CPUs online */
 	long context_sentences;
 	double pos_threshold, neg_threshold, negative_threshold;
 	double rating_weight;   /* 0 (default): text only; 1: the item's rating only */

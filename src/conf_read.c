@@ -63,6 +63,7 @@ static const struct key keys[] = {
 	{ "max_backoff",        S_GLOBAL, V_DURATION, G(max_backoff), 1, 366 * 86400.0 },
 	{ "keep_days",          S_GLOBAL, V_INT,      G(keep_days), 1, 100000 },
 	{ "max_parallel",       S_GLOBAL, V_INT,      G(max_parallel), 1, 1024 },
+	{ "threads",            S_GLOBAL, V_INT,      G(threads), 1, 16 },
 	{ "max_per_host",       S_GLOBAL, V_INT,      G(max_per_host), 1, 64 },
 	{ "connect_timeout",    S_GLOBAL, V_DURATION, G(connect_timeout), 1, 600 },
 	{ "timeout",            S_GLOBAL, V_DURATION, G(timeout), 1, 3600 },

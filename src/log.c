@@ -1,5 +1,6 @@
 #include "log.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,9 @@ static int log_journal;
 static unsigned n_errors, n_warnings;
 static FILE *log_file;
 static void (*log_hook)(int after);
+/* Lines come from any thread: one writer at a time keeps each line (and
+ * the progress hook around it) whole, and the counters exact. */
+static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
 
 void
 log_init(int verbosity)
@@ -22,8 +26,19 @@ log_init(int verbosity)
 void log_to(FILE *f) { log_file = f; }
 void log_around(void (*fn)(int after)) { log_hook = fn; }
 
-unsigned log_errors(void) { return n_errors; }
-unsigned log_warnings(void) { return n_warnings; }
+static unsigned
+counted(const unsigned *n)
+{
+	unsigned v;
+
+	pthread_mutex_lock(&log_mu);
+	v = *n;
+	pthread_mutex_unlock(&log_mu);
+	return v;
+}
+
+unsigned log_errors(void) { return counted(&n_errors); }
+unsigned log_warnings(void) { return counted(&n_warnings); }
 
 void
 log_msg(enum log_level lv, const char *fmt, ...)
@@ -33,15 +48,18 @@ log_msg(enum log_level lv, const char *fmt, ...)
 	char line[2048];
 	va_list ap;
 
+	pthread_mutex_lock(&log_mu);
 	if (lv == L_ERROR)
 		n_errors++;
 	else if (lv == L_WARN)
 		n_warnings++;
+	pthread_mutex_unlock(&log_mu);
 	if ((int)lv > log_max)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
+	pthread_mutex_lock(&log_mu);
 	if (log_hook && !log_file)
 		log_hook(0);
 	/* One write per line so concurrent writers never interleave mid-line. */
@@ -51,4 +69,5 @@ log_msg(enum log_level lv, const char *fmt, ...)
 		fprintf(log_file ? log_file : stderr, "earshot: %s: %s\n", names[lv], line);
 	if (log_hook && !log_file)
 		log_hook(1);
+	pthread_mutex_unlock(&log_mu);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <curl/curl.h>
+#include <jansson.h>
 #include <libxml/parser.h>
 
 #include "cmd.h"
@@ -73,9 +74,11 @@ main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name))
 			continue;
 		/* Global library set-up happens once, here, before any thread or
-		 * transfer exists, as both libraries require. */
+		 * transfer exists, as the libraries require (jansson seeds its
+		 * hash tables on first use, racily if threads do it). */
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		xmlInitParser();
+		json_object_seed(0);
 		rc = commands[i].fn(argc - 1, argv + 1);
 		xmlCleanupParser();
 		curl_global_cleanup();

@@ -30,9 +30,12 @@ struct span {
 	size_t s, e;
 };
 
-/* What match_text changes between and during calls. */
+/* What match_text changes between and during calls: one per thread. The
+ * JIT stack is scratch too (a match writes to it). */
 struct match_scratch {
 	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jstack;
 	unsigned char *cand;    /* per brand: the prefilter saw one of its literals */
 	struct span *span;      /* the current brand's exclude matches, merged */
 	size_t nspan, capspan;
@@ -52,10 +55,8 @@ struct matcher {
 	struct mbrand *b;
 	size_t n;
 	struct match_opts o;
-	pcre2_match_context *mctx;
-	pcre2_jit_stack *jstack;
 	struct prefilter *pf;
-	struct match_scratch *sc;
+	struct match_scratch *sc;   /* match_text's */
 	int jit_failed;         /* patterns left to the interpreter */
 };
 
@@ -182,22 +183,38 @@ nomem:
 	return -1;
 }
 
-static int
-match_runtime(struct matcher *m)
+struct match_scratch *
+match_scratch_new(const struct matcher *m)
 {
-	if (!(m->sc = calloc(1, sizeof *m->sc)) ||
-	    !(m->sc->md = pcre2_match_data_create(1, NULL)) ||
-	    !(m->sc->cand = calloc(m->n ? m->n : 1, 1)) ||
-	    !(m->mctx = pcre2_match_context_create(NULL)))
-		return -1;
-	pcre2_set_match_limit(m->mctx, m->o.match_limit);
-	pcre2_set_depth_limit(m->mctx, m->o.depth_limit);
-	if (!m->o.no_jit) {
-		m->jstack = pcre2_jit_stack_create(JIT_STACK_MIN, JIT_STACK_MAX, NULL);
-		if (m->jstack)
-			pcre2_jit_stack_assign(m->mctx, NULL, m->jstack);
+	struct match_scratch *sc = calloc(1, sizeof *sc);
+
+	if (!sc || !(sc->md = pcre2_match_data_create(1, NULL)) ||
+	    !(sc->cand = calloc(m->n ? m->n : 1, 1)) ||
+	    !(sc->mctx = pcre2_match_context_create(NULL))) {
+		match_scratch_free(sc);
+		return NULL;
 	}
-	return 0;
+	pcre2_set_match_limit(sc->mctx, m->o.match_limit);
+	pcre2_set_depth_limit(sc->mctx, m->o.depth_limit);
+	if (!m->o.no_jit) {
+		sc->jstack = pcre2_jit_stack_create(JIT_STACK_MIN, JIT_STACK_MAX, NULL);
+		if (sc->jstack)
+			pcre2_jit_stack_assign(sc->mctx, NULL, sc->jstack);
+	}
+	return sc;
+}
+
+void
+match_scratch_free(struct match_scratch *sc)
+{
+	if (!sc)
+		return;
+	pcre2_match_data_free(sc->md);
+	pcre2_match_context_free(sc->mctx);
+	pcre2_jit_stack_free(sc->jstack);
+	free(sc->cand);
+	free(sc->span);
+	free(sc);
 }
 
 struct matcher *
@@ -223,7 +240,8 @@ match_new(const struct match_brand *brands, size_t n,
 	for (i = 0; i < n; i++)
 		if (brand_init(m, i, &brands[i], err, errlen) < 0)
 			goto fail;
-	if ((built = prefilter_build(m->pf)) < 0 || match_runtime(m) < 0) {
+	if ((built = prefilter_build(m->pf)) < 0 ||
+	    !(m->sc = match_scratch_new(m))) {
 		errf(err, errlen, "matcher: out of memory");
 		goto fail;
 	}
@@ -254,14 +272,7 @@ match_free(struct matcher *m)
 		free(b->feeds);
 		free(b->name);
 	}
-	if (m->sc) {
-		pcre2_match_data_free(m->sc->md);
-		free(m->sc->cand);
-		free(m->sc->span);
-		free(m->sc);
-	}
-	pcre2_match_context_free(m->mctx);
-	pcre2_jit_stack_free(m->jstack);
+	match_scratch_free(m->sc);
 	prefilter_free(m->pf);
 	free(m->b);
 	free(m);
@@ -284,18 +295,18 @@ match_literals(const struct matcher *m, size_t brand, char *out, size_t outlen)
 /* 1 with the span of the first match at or after pos, 0 if none, or the
  * negative PCRE2 error. */
 static int
-re_find(const struct matcher *m, const pcre2_code *re, const char *text,
+re_find(struct match_scratch *sc, const pcre2_code *re, const char *text,
     size_t len, size_t pos, uint32_t opts, struct span *sp)
 {
 	PCRE2_SIZE *ov;
 	int rc;
 
-	rc = pcre2_match(re, (PCRE2_SPTR)text, len, pos, opts, m->sc->md, m->mctx);
+	rc = pcre2_match(re, (PCRE2_SPTR)text, len, pos, opts, sc->md, sc->mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0)
 		return rc;
-	ov = pcre2_get_ovector_pointer(m->sc->md);
+	ov = pcre2_get_ovector_pointer(sc->md);
 	sp->s = ov[0];
 	sp->e = ov[1] > ov[0] ? ov[1] : ov[0];
 	return 1;
@@ -343,17 +354,16 @@ span_push(struct match_scratch *sc, const struct span *sp)
 /* Collects every exclude match of the brand into sorted, disjoint spans.
  * Returns 0, or -1 with the reason in err. */
 static int
-spans_collect(const struct matcher *m, const struct mbrand *b, const char *text,
+spans_collect(struct match_scratch *sc, const struct mbrand *b, const char *text,
     size_t len, char *err, size_t errlen)
 {
-	struct match_scratch *sc = m->sc;
 	struct span sp;
 	size_t x, pos, i, j;
 	int rc;
 
 	sc->nspan = 0;
 	for (x = b->npat; x < b->npat + b->nexc; x++) {
-		for (pos = 0; (rc = re_find(m, b->re[x], text, len, pos,
+		for (pos = 0; (rc = re_find(sc, b->re[x], text, len, pos,
 		    PCRE2_NOTEMPTY, &sp)) > 0; pos = sp.e) {
 			if (span_push(sc, &sp) < 0) {
 				errf(err, errlen, "brand %s: out of memory", b->name);
@@ -399,23 +409,22 @@ span_after(const struct match_scratch *sc, size_t p)
 /* The brand's first hit of pattern k starting before limit that overlaps
  * no exclude match: 1 (in *h), 0 none, -1 error in err. */
 static int
-pattern_hit(const struct matcher *m, const struct mbrand *b, size_t k,
+pattern_hit(struct match_scratch *sc, const struct mbrand *b, size_t k,
     const char *text, size_t len, size_t limit, struct span *h, char *err,
     size_t errlen)
 {
-	struct match_scratch *sc = m->sc;
 	size_t pos = 0, i;
 	int rc;
 
 	for (;;) {
-		rc = re_find(m, b->re[k], text, len, pos, PCRE2_NOTEMPTY, h);
+		rc = re_find(sc, b->re[k], text, len, pos, PCRE2_NOTEMPTY, h);
 		if (rc < 0)
 			re_error(b, k, rc, err, errlen);
 		if (rc <= 0 || h->s >= limit)
 			return rc < 0 ? -1 : 0;
 		if (!b->nexc)
 			return 1;
-		if (!sc->spans_ready && spans_collect(m, b, text, len, err, errlen) < 0)
+		if (!sc->spans_ready && spans_collect(sc, b, text, len, err, errlen) < 0)
 			return -1;
 		i = span_after(sc, h->s);
 		if (i == sc->nspan || sc->span[i].s >= h->e)
@@ -431,16 +440,16 @@ pattern_hit(const struct matcher *m, const struct mbrand *b, size_t k,
 
 /* 1 with the brand's first hit in *hit, 0 if none, -1 on error. */
 static int
-brand_match(const struct matcher *m, const struct mbrand *b, const char *text,
+brand_match(struct match_scratch *sc, const struct mbrand *b, const char *text,
     size_t len, struct match_hit *hit, char *err, size_t errlen)
 {
 	struct span h, best = { (size_t)-1, 0 };
 	size_t k;
 	int rc;
 
-	m->sc->spans_ready = 0;
+	sc->spans_ready = 0;
 	for (k = 0; k < b->npat; k++) {
-		rc = pattern_hit(m, b, k, text, len, best.s, &h, err, errlen);
+		rc = pattern_hit(sc, b, k, text, len, best.s, &h, err, errlen);
 		if (rc < 0)
 			return -1;
 		if (rc > 0)
@@ -449,7 +458,7 @@ brand_match(const struct matcher *m, const struct mbrand *b, const char *text,
 	if (best.s == (size_t)-1)
 		return 0;
 	for (k = b->npat + b->nexc; k < b->npat + b->nexc + b->nreq; k++) {
-		rc = re_find(m, b->re[k], text, len, 0, 0, &h);
+		rc = re_find(sc, b->re[k], text, len, 0, 0, &h);
 		if (rc < 0)
 			re_error(b, k, rc, err, errlen);
 		if (rc <= 0)
@@ -478,6 +487,15 @@ match_text(const struct matcher *m, const char *feed, const char *text,
     size_t len, struct match_hit *hits, size_t maxhits, unsigned *nerrors,
     char *err, size_t errlen)
 {
+	return match_text_with(m, m->sc, feed, text, len, hits, maxhits, nerrors,
+	    err, errlen);
+}
+
+int
+match_text_with(const struct matcher *m, struct match_scratch *sc,
+    const char *feed, const char *text, size_t len, struct match_hit *hits,
+    size_t maxhits, unsigned *nerrors, char *err, size_t errlen)
+{
 	size_t i, nh = 0;
 	unsigned nerr = 0;
 	int rc;
@@ -486,14 +504,14 @@ match_text(const struct matcher *m, const char *feed, const char *text,
 		err[0] = '\0';
 	if (!text)
 		len = 0;
-	prefilter_scan(m->pf, text, len, m->sc->cand, m->n);
+	prefilter_scan(m->pf, text, len, sc->cand, m->n);
 	for (i = 0; i < m->n && nh < maxhits; i++) {
 		const struct mbrand *b = &m->b[i];
 
-		if ((!b->always && !m->sc->cand[i]) || !brand_in_feed(b, feed))
+		if ((!b->always && !sc->cand[i]) || !brand_in_feed(b, feed))
 			continue;
 		/* The first failing brand's reason is the one reported. */
-		rc = brand_match(m, b, text ? text : "", len, &hits[nh],
+		rc = brand_match(sc, b, text ? text : "", len, &hits[nh],
 		    nerr ? NULL : err, errlen);
 		if (rc < 0) {
 			nerr++;

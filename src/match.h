@@ -62,11 +62,24 @@ void match_free(struct matcher *m);
  * A brand's hit is the earliest-starting non-empty match of any of its
  * patterns that overlaps no exclude match, in a text every require pattern
  * matches. *nerrors is set to the brands skipped; err holds the first one's
- * reason ("brand NAME: pattern N: match limit exceeded") or is emptied. The
- * matcher keeps scratch space for the call: one matcher, one thread. */
+ * reason ("brand NAME: pattern N: match limit exceeded") or is emptied. It
+ * uses the matcher's own scratch space: from one thread at a time. */
 int match_text(const struct matcher *m, const char *feed, const char *text,
     size_t len, struct match_hit *hits, size_t maxhits, unsigned *nerrors,
     char *err, size_t errlen);
+
+/* Scratch space for matching (match data, JIT stack, per-brand flags): a
+ * matcher is read-only once built, so threads can share it, each matching
+ * with a scratch of its own. */
+struct match_scratch;
+/* Scratch for m's brands; NULL when out of memory. Free with
+ * match_scratch_free (NULL is fine) before m. */
+struct match_scratch *match_scratch_new(const struct matcher *m);
+void match_scratch_free(struct match_scratch *sc);
+/* match_text with the caller's scratch sc (made for m). */
+int match_text_with(const struct matcher *m, struct match_scratch *sc,
+    const char *feed, const char *text, size_t len, struct match_hit *hits,
+    size_t maxhits, unsigned *nerrors, char *err, size_t errlen);
 /* Writes brand's prefilter literals (lowercase, '|'-separated) into out and
  * returns how many there are; 0 means the brand's patterns are run on every
  * text (a pattern the literal analysis does not follow, or no_prefilter). */

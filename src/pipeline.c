@@ -3,6 +3,7 @@
  * it: see store_batch_begin); then alert rules over the whole, delivery
  * and reports. */
 #include "pipeline.h"
+#include "pipeline_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,17 +29,7 @@
 #include "store.h"
 #include "util.h"
 #include "version.h"
-
-/* Items shorter than this get no content hash: "Love it!" posted to two
- * feeds by two people is two mentions, not one syndicated post. */
-#define MIN_HASHED_TEXT 64
-
-struct feed_run {
-	const struct conf_feed *feed;
-	struct feed_state state;
-	struct parse_map map;
-	struct fetch_job job;
-};
+#include "workq.h"
 
 struct run {
 	const struct conf *c;
@@ -52,11 +43,18 @@ struct run {
 	struct run_stats *st;
 	unsigned rng;
 	int store_failed;
-	/* the feed being processed */
+	/* the feed being stored */
 	const struct conf_feed *feed;
-	struct match_hit *hits;
-	struct buf text;
 	unsigned feed_items, feed_new, feed_mentions;
+	struct workq *q;       /* the workers, or inline: see pool_start */
+	int wake[2];           /* workers -> fetch loop, or -1 */
+};
+
+/* The workers of a pass and what they share. */
+struct pool {
+	struct prep_ctx px;
+	struct prep_worker w[PIPELINE_MAX_THREADS];
+	unsigned n;
 };
 
 /* Takes an exclusive lock on STATE/earshot.lock for the life of the
@@ -94,110 +92,32 @@ take_lock(const char *dir)
 	return fd;
 }
 
-static void
-aspects_csv(const struct lexicon *lx, unsigned bits, struct buf *out)
-{
-	const char *name;
-	unsigned i;
-
-	for (i = 0; (name = sentiment_aspect_name(lx, i)); i++) {
-		if (!(bits & (1u << i)))
-			continue;
-		if (out->len)
-			buf_putc(out, ',');
-		buf_puts(out, name);
-	}
-}
-
-/* An item with a star rating: the rating is reported next to the text score
- * in the reason, and blended into the score as the brand's rating_weight
- * says (0, the default, leaves the text score alone). */
-static void
-rating_note(struct sentiment *sc, const struct sentiment_opts *so,
-    const struct item *it, double weight, struct buf *reason)
-{
-	double text = sc->compound;
-
-	if (it->rating < 0)
-		return;
-	sentiment_blend_rating(sc, so, it->rating, weight);
-	buf_printf(reason, "; text %+.2f, rating %.3g/%g", text,
-	    it->rating * (it->rating_scale > 0 ? it->rating_scale : 1),
-	    it->rating_scale > 0 ? it->rating_scale : 1);
-	if (weight > 0)
-		buf_printf(reason, ", blended %+.2f (rating_weight %g)", sc->compound, weight);
-}
-
-/* Builds, scores and records the mention of one brand in the current item;
- * alerts when it is negative enough. */
+/* Records one prepared mention of a new item; alerts when it is negative
+ * enough. */
 static int
-record_hit(struct run *r, const struct item *it, const struct match_hit *h, int64_t now)
+store_hit(struct run *r, struct prep_hit *ph)
 {
-	const struct conf_brand *b = &r->c->brands[h->brand];
-	const struct lexicon *lx = r->lex[h->brand];
-	const char *text = r->text.data;
-	struct buf aspects = {0}, reason = {0};
-	struct mention m = {0};
-	struct sentiment sc;
+	const struct conf_brand *b = &r->c->brands[ph->brand];
+	struct mention *m = &ph->m;
 	struct alert a;
-	char *json, *p;
-	uint64_t id;
-	int rc = -1, added;
+	int rc = 0, added;
 
-	id = hash64(b->name, strlen(b->name) + 1);
-	id = hash64_more(id, r->feed->name, strlen(r->feed->name) + 1);
-	id = hash64_more(id, it->id, strlen(it->id));
-	hash64_hex(id, m.id);
-	m.brand = b->name;
-	m.feed = r->feed->name;
-	m.item_id = it->id;
-	m.link = it->link;
-	m.author = it->author;
-	m.title = it->title;
-	m.published = it->published;
-	m.created = now;
-	m.rating = it->rating;
-	m.rating_scale = it->rating_scale;
-	m.snippet = xstrndup(text + h->ctx_start, h->ctx_end - h->ctx_start);
-	m.matched = xstrndup(text + h->start, h->end - h->start);
-	if (!m.snippet || !m.matched)
-		goto out;
-	/* Line breaks become spaces: same length, so offsets stay valid. */
-	for (p = m.snippet; *p; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			*p = ' ';
-	m.hl_start = h->start - h->ctx_start;
-	m.hl_end = h->end - h->ctx_start;
-	run_clock_enter(&r->st->clock, STAGE_SCORE);
-	sentiment_score(lx, &r->so, m.snippet, strlen(m.snippet), &sc);
-	aspects_csv(lx, sc.aspects, &aspects);
-	m.aspects = aspects.data;
-	sentiment_reason(lx, m.snippet, strlen(m.snippet), &reason);
-	rating_note(&sc, &r->so, it, b->rating_weight, &reason);
-	m.compound = sc.compound;
-	m.label = sc.label;
-	m.reason = reason.data;
 	run_clock_enter(&r->st->clock, STAGE_STORE);
-	if (!(json = record_mention(&m)))
-		goto out;
-	added = store_add_mention(r->s, &m, json);
-	free(json);
-	if (added < 0)
-		goto out;
-	rc = 0;
+	if ((added = store_add_mention(r->s, m, ph->json)) < 0)
+		return -1;
 	if (added == 1)
-		goto out;     /* recorded by an earlier run */
+		return 0;     /* recorded by an earlier run */
 	run_clock_enter(&r->st->clock, STAGE_ALERT);
 	r->st->mentions++;
 	r->feed_mentions++;
-	if (sc.label > 0)
+	if (m->label > 0)
 		r->st->pos++;
-	else if (sc.label < 0)
+	else if (m->label < 0)
 		r->st->neg++;
 	else
 		r->st->neu++;
-	if ((added = alert_for_negative(&m, b->negative_threshold, &a)) > 0) {
-		int ar = store_add_alert(r->s, &a, m.id, r->channels);
+	if ((added = alert_for_negative(m, b->negative_threshold, &a)) > 0) {
+		int ar = store_add_alert(r->s, &a, m->id, r->channels);
 
 		if (ar == 0)
 			r->st->alerts++;
@@ -206,136 +126,72 @@ record_hit(struct run *r, const struct item *it, const struct match_hit *h, int6
 	} else if (added < 0) {
 		rc = -1;
 	}
-	if (rc == 0 && (added = alert_new_source(r->s, &m, b->new_source_alerts,
+	if (rc == 0 && (added = alert_new_source(r->s, m, b->new_source_alerts,
 	    r->channels)) != 0) {
 		r->st->alerts += added > 0;
 		rc = added < 0 ? -1 : 0;
 	}
-out:
-	free(m.snippet);
-	free(m.matched);
-	buf_free(&aspects);
-	buf_free(&reason);
 	return rc;
 }
 
-static void
-content_hash(const struct item *it, char out[17])
-{
-	size_t tl = it->title ? strlen(it->title) : 0, xl = it->text ? strlen(it->text) : 0;
-	uint64_t h;
-
-	out[0] = '\0';
-	if (tl + xl < MIN_HASHED_TEXT)
-		return;
-	h = hash64(it->title ? it->title : "", tl + 1);
-	h = hash64_more(h, it->text ? it->text : "", xl);
-	hash64_hex(h, out);
-}
-
+/* Dedups and records one prepared item and, when it is new, its mentions.
+ * 0, or -1 when the store failed. */
 static int
-item_work(struct item *it, struct run *r)
+store_prepared(struct run *r, struct prep_item *pi)
 {
-	char hash[17], err[512];
-	unsigned nerr = 0;
-	int64_t now = time(NULL);
-	int seen, n, i;
+	const char *feed = r->feed->name, *hash = pi->hash[0] ? pi->hash : NULL;
+	size_t i;
+	int seen;
 
 	r->st->items++;
 	r->feed_items++;
-	content_hash(it, hash);
 	run_clock_enter(&r->st->clock, STAGE_DEDUP);
-	seen = store_item_seen(r->s, r->feed->name, it, hash[0] ? hash : NULL);
-	if (seen < 0) {
-		r->store_failed = 1;
-		return 1;
-	}
-	if (seen)
-		return 0;
+	if ((seen = store_item_seen(r->s, feed, &pi->it, hash)) != 0)
+		return seen < 0 ? -1 : 0;
 	run_clock_enter(&r->st->clock, STAGE_STORE);
-	if (store_add_item(r->s, r->feed->name, it, hash[0] ? hash : NULL, now) < 0) {
-		r->store_failed = 1;
-		return 1;
-	}
+	if (store_add_item(r->s, feed, &pi->it, hash, time(NULL)) < 0)
+		return -1;
 	r->st->new_items++;
 	r->feed_new++;
-	/* The title is a sentence of its own: a line break keeps the matcher
-	 * from gluing it to the body's first sentence. */
-	buf_reset(&r->text);
-	if (it->title)
-		buf_printf(&r->text, "%s\n\n", it->title);
-	if (it->text)
-		buf_puts(&r->text, it->text);
-	if (!r->text.len)
-		return 0;
-	run_clock_enter(&r->st->clock, STAGE_MATCH);
-	n = match_text(r->m, r->feed->name, r->text.data, r->text.len, r->hits,
-	    r->c->nbrands, &nerr, err, sizeof err);
-	if (nerr) {
-		log_warn("feed %s: item %s: %s", r->feed->name, it->id, err);
-		r->st->item_errors += nerr;
+	if (pi->nerr) {
+		log_warn("feed %s: item %s: %s", feed, pi->it.id, pi->warn);
+		r->st->item_errors += pi->nerr;
 	}
-	for (i = 0; i < n; i++) {
-		if (record_hit(r, it, &r->hits[i], now) < 0) {
-			r->store_failed = 1;
-			return 1;
-		}
-	}
+	for (i = 0; i < pi->nhits; i++)
+		if (store_hit(r, &pi->hits[i]) < 0)
+			return -1;
 	return 0;
 }
 
-/* The parser's callback: dedup, match, score and record one item. */
-static int
-on_item(struct item *it, void *ctx)
-{
-	struct run *r = ctx;
-	int rc = item_work(it, r);
-
-	run_clock_enter(&r->st->clock, STAGE_PARSE);
-	return rc;
-}
-
-/* Parses a fetched body and records the feed's whole batch in one
- * transaction. */
+/* Records a feed's prepared batch in one transaction, in the order the
+ * fetches finished, then the caller's progress display, if any. Frees b. */
 static void
-feed_work(struct fetch_job *job, struct run *r)
+store_batch(struct run *r, struct feed_batch *b)
 {
+	struct fetch_job *job = b->job;
 	struct feed_run *fr = job->user;
-	struct parse_stats ps = {0};
-	int64_t now = time(NULL);
-	char err[sizeof job->error];
+	size_t i;
 
+	run_clock_phase(&r->st->clock, STAGE_STORE, PHASE_FEED);
 	r->feed = fr->feed;
 	r->feed_items = r->feed_new = r->feed_mentions = 0;
+	if (b->nomem) {
+		log_error("feed %s: out of memory", fr->feed->name);
+		r->store_failed = 1;
+	}
 	if (r->store_failed || store_batch_begin(r->s) < 0) {
 		r->store_failed = 1;
-		fetch_job_clear(job);
-		return;
+		goto out;
 	}
-	if (job->ok && !job->not_modified) {
-		struct parse_source src = {
-			.feed = fr->feed->name,
-			.url = job->effective_url ? job->effective_url : fr->feed->url,
-			.content_type = job->content_type,
-			.data = job->body,
-			.len = job->len,
-			.fetch_time = now,
-			.type = (enum parse_type)parse_type_from_name(fr->feed->type),
-			.map = &fr->map,
-		};
-
-		if (parse_feed(&src, on_item, r, &ps, err, sizeof err) < 0) {
-			job->ok = 0;
-			snprintf(job->error, sizeof job->error, "%s", err);
-		} else if (ps.recovered) {
-			log_info("feed %s: repaired %u problem(s) in the document",
-			    fr->feed->name, ps.recovered);
-		}
-	}
+	if (b->recovered)
+		log_info("feed %s: repaired %u problem(s) in the document",
+		    fr->feed->name, b->recovered);
+	for (i = 0; i < b->n && !r->store_failed; i++)
+		if (store_prepared(r, &b->items[i]) < 0)
+			r->store_failed = 1;
 	if (r->store_failed) {
 		store_rollback(r->s);
-		fetch_job_clear(job);
-		return;
+		goto out;
 	}
 	if (!job->ok) {
 		r->st->failed++;
@@ -351,31 +207,77 @@ feed_work(struct fetch_job *job, struct run *r)
 		struct schedule_opts so = r->sched;
 
 		so.interval = fr->feed->interval;
-		schedule_update(&fr->state, job, &so, now, &r->rng);
+		schedule_update(&fr->state, job, &so, b->now, &r->rng);
 	}
-	fr->state.last_attempt = now;
+	fr->state.last_attempt = b->now;
 	run_clock_enter(&r->st->clock, STAGE_STORE);
 	if (store_save_feed_state(r->s, fr->feed->name, &fr->state) < 0 ||
 	    store_batch_end(r->s, 0) < 0) {
 		store_rollback(r->s);
 		r->store_failed = 1;
 	}
+out:
 	fetch_job_clear(job);
-}
-
-/* Called by the fetcher as each transfer completes; then the caller's
- * progress display, if any. */
-static void
-on_fetched(struct fetch_job *job, void *ctx)
-{
-	struct run *r = ctx;
-
-	run_clock_phase(&r->st->clock, STAGE_PARSE, PHASE_FEED);
-	feed_work(job, r);
+	prep_batch_free(b);
 	run_clock_phase(&r->st->clock, STAGE_FETCH, STAGE_FETCH);
 	r->st->done++;
 	if (r->o->progress)
 		r->o->progress(r->st, r->o->progress_ctx);
+}
+
+/* How many batches store_ready waits for. */
+enum store_wait { WAIT_NONE, WAIT_ONE, WAIT_ALL };
+
+/* Stores the batches the workers have finished, oldest first, after
+ * waiting for one more (room in a full queue) or all of them (the end of
+ * the fetches) when asked. */
+static void
+store_ready(struct run *r, enum store_wait how)
+{
+	struct feed_batch *b;
+
+	while ((b = workq_pop(r->q, how != WAIT_NONE))) {
+		store_batch(r, b);
+		if (how == WAIT_ONE)
+			how = WAIT_NONE;
+	}
+}
+
+/* The fetcher's idle hook, each turn of its loop: what the workers have
+ * finished is stored between transfers. */
+static void
+on_idle(void *ctx)
+{
+	struct run *r = ctx;
+	char sink[64];
+
+	if (r->wake[0] >= 0)
+		while (read(r->wake[0], sink, sizeof sink) > 0)
+			;
+	store_ready(r, WAIT_NONE);
+}
+
+/* Called by the fetcher as each transfer completes: the feed goes to the
+ * workers (or, single-threaded, is prepared here and now), once the
+ * queue has room. A batch that cannot be allocated is the store's
+ * failure: nothing later may be recorded out of order. */
+static void
+on_fetched(struct fetch_job *job, void *ctx)
+{
+	struct run *r = ctx;
+	struct feed_batch *b = prep_batch_new(job);
+
+	run_clock_phase(&r->st->clock, STAGE_PARSE, PHASE_FEED);
+	if (workq_full(r->q))
+		store_ready(r, WAIT_ONE);
+	if (!b || workq_push(r->q, b) < 0) {
+		log_error("feed %s: out of memory", job->name);
+		r->store_failed = 1;
+		fetch_job_clear(job);
+		free(b);
+	}
+	store_ready(r, WAIT_NONE);
+	run_clock_phase(&r->st->clock, STAGE_FETCH, STAGE_FETCH);
 }
 
 static void
@@ -383,6 +285,95 @@ user_agent(const struct conf *c, char *out, size_t len)
 {
 	snprintf(out, len, "earshot/%s (+%s)", EARSHOT_VERSION,
 	    c->user_agent_contact ? c->user_agent_contact : EARSHOT_URL);
+}
+
+/* A worker's note that a batch is done: a byte down the pipe the fetch loop
+ * polls. A full pipe is already readable, so a failed write loses nothing. */
+static void
+on_ready(void *ctx)
+{
+	struct run *r = ctx;
+
+	if (write(r->wake[1], "", 1) < 0)
+		return;
+}
+
+static int
+wake_pipe(int fd[2])
+{
+	int i;
+
+	if (pipe(fd) < 0)
+		return -1;
+	for (i = 0; i < 2; i++)
+		if (fcntl(fd[i], F_SETFL, O_NONBLOCK) < 0 ||
+		    fcntl(fd[i], F_SETFD, FD_CLOEXEC) < 0)
+			return -1;
+	return 0;
+}
+
+/* Starts c->threads workers with a queue of 2 x threads + 2 feeds (parsed
+ * or being parsed, not yet stored: what bounds the memory they hold); with
+ * threads = 1, none: each feed is prepared on this thread as it arrives.
+ * 0, or -1 with the reason logged. */
+unsigned
+pipeline_threads(const struct conf *c)
+{
+	long n = c->threads ? c->threads : sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > PIPELINE_MAX_THREADS ? PIPELINE_MAX_THREADS : (unsigned)n;
+}
+
+static int
+pool_start(struct run *r, struct pool *p)
+{
+	unsigned n = pipeline_threads(r->c), i;
+	void *ctx[PIPELINE_MAX_THREADS];
+
+	r->wake[0] = r->wake[1] = -1;
+	if (n == 1)
+		n = 0;
+	p->px = (struct prep_ctx){ .c = r->c, .m = r->m, .lex = r->lex, .so = &r->so };
+	p->n = n ? n : 1;
+	for (i = 0; i < p->n; i++) {
+		if (prep_worker_init(&p->w[i], &p->px, n ? NULL : &r->st->clock) < 0) {
+			p->n = i;
+			log_error("cannot start the workers: out of memory");
+			return -1;
+		}
+		ctx[i] = &p->w[i];
+	}
+	if (n && wake_pipe(r->wake) < 0) {
+		log_error("cannot start the workers: %s", strerror(errno));
+		return -1;
+	}
+	if (!(r->q = workq_new(n, 2 * (size_t)n + 2, prep_feed, ctx, on_ready, r))) {
+		log_error("cannot start %u worker threads", n);
+		return -1;
+	}
+	r->st->threads = p->n;
+	return 0;
+}
+
+/* Stops the workers (every batch is stored by now) and adds their stage
+ * times to the run's: summed over threads, so CPU-seconds more than wall. */
+static void
+pool_stop(struct run *r, struct pool *p)
+{
+	unsigned i;
+	int k;
+
+	workq_free(r->q);
+	r->q = NULL;
+	for (i = 0; i < p->n; i++) {
+		if (p->w[i].k == &p->w[i].own)
+			for (k = STAGE_PARSE; k <= STAGE_ALERT; k++)
+				r->st->clock.wall[k] += p->w[i].own.wall[k];
+		prep_worker_clear(&p->w[i]);
+	}
+	for (i = 0; i < 2; i++)
+		if (r->wake[i] >= 0)
+			close(r->wake[i]);
 }
 
 /* Fetches and processes the chosen feeds. Returns 0, or -1 if the run
@@ -394,6 +385,7 @@ poll_feeds(struct run *r, const struct run_opts *o)
 	struct feed_run *frs = calloc(c->nfeeds ? c->nfeeds : 1, sizeof *frs);
 	struct fetch_job **jobs = calloc(c->nfeeds ? c->nfeeds : 1, sizeof *jobs);
 	struct fetch_opts fo;
+	struct pool pool = {0};
 	char ua[256], err[512];
 	int64_t now = time(NULL);
 	size_t i, n = 0;
@@ -429,7 +421,7 @@ poll_feeds(struct run *r, const struct run_opts *o)
 	r->st->feeds = (unsigned)n;
 	if (o->progress)
 		o->progress(r->st, o->progress_ctx);
-	if (rc == 0 && n) {
+	if (rc == 0 && n && (rc = pool_start(r, &pool)) == 0) {
 		fetch_opts_default(&fo);
 		user_agent(c, ua, sizeof ua);
 		fo.user_agent = ua;
@@ -439,12 +431,17 @@ poll_feeds(struct run *r, const struct run_opts *o)
 		fo.timeout = c->timeout;
 		fo.low_speed_time = c->stall_timeout;
 		fo.max_body = (size_t)c->max_body;
+		fo.idle = on_idle;
+		fo.wake_fd = r->wake[0];
 		run_clock_phase(&r->st->clock, STAGE_FETCH, STAGE_FETCH);
 		if (fetch_all(&fo, jobs, n, on_fetched, r, err, sizeof err) < 0) {
 			log_error("cannot fetch: %s", err);
 			rc = -1;
 		}
+		store_ready(r, WAIT_ALL);
 	}
+	if (r->q || pool.n)
+		pool_stop(r, &pool);
 	if (!r->store_failed && store_batch_end(r->s, 1) < 0) {
 		store_rollback(r->s);
 		r->store_failed = 1;
@@ -486,8 +483,6 @@ pipeline_pass(const struct conf *c, const struct pipeline_res *pr,
 		log_error("%s", err);
 		goto out;
 	}
-	if (!(r.hits = calloc(c->nbrands + 1, sizeof *r.hits)))
-		goto out;
 	sentiment_opts_default(&r.so);
 	r.so.pos_threshold = c->pos_threshold;
 	r.so.neg_threshold = c->neg_threshold;
@@ -523,8 +518,6 @@ pipeline_pass(const struct conf *c, const struct pipeline_res *pr,
 	res = st->failed || digest_failed ? RUN_PARTIAL : RUN_OK;
 out:
 	run_clock_stop(&st->clock);
-	free(r.hits);
-	buf_free(&r.text);
 	store_close(r.s);
 	if (lock >= 0)
 		close(lock);

@@ -29,6 +29,7 @@ struct run_stats {
 	unsigned pos, neu, neg;
 	unsigned alerts;       /* new alerts */
 	unsigned item_errors;  /* items skipped for an error (e.g. regex limit) */
+	unsigned threads;      /* preparing feeds: 1 is the main thread alone */
 	struct run_clock clock; /* where the time went */
 };
 
@@ -62,6 +63,10 @@ void pipeline_release(const struct conf *c, struct pipeline_res *pr);
  * unlocks. Returns as pipeline_run, except never RUN_CONFIG. */
 enum run_result pipeline_pass(const struct conf *c, const struct pipeline_res *pr,
     const struct run_opts *o, struct run_stats *st);
+
+/* The threads a pass prepares feeds on: c's `threads`, or when unset the
+ * CPUs online, 1 to 16. */
+unsigned pipeline_threads(const struct conf *c);
 
 /* Loads the lexicon for each brand (the global list plus the brand's
  * overlays), sharing one load between brands with no overlay. out[i] is
