@@ -68,19 +68,18 @@ static const char *const migrations[] = {
 	"CREATE INDEX mentions_pub_counts ON mentions(published, brand, label, compound);"
 	"DROP INDEX mentions_pub;",
 	/* 8: seen items as 64-bit hashes (store_items.c says why), carried
-	 * over by the same hash functions in SQL. published was never read.
-	 * The indexes are built after the copy: one sort, not a b-tree
-	 * insert per row. */
-	"CREATE TABLE items8 (key INTEGER PRIMARY KEY, feed INTEGER NOT NULL,"
-	"  link INTEGER, content INTEGER, seen INTEGER NOT NULL);"
-	"INSERT OR IGNORE INTO items8 SELECT earshot_key(feed, item_key),"
-	"  earshot_feed(feed), earshot_link(link), earshot_content(content_hash), seen"
-	"  FROM items;"
+	 * over in their order by the same hash functions in SQL. published
+	 * was never read. */
+	"CREATE TABLE items8 (id INTEGER PRIMARY KEY, key INTEGER NOT NULL,"
+	"  feed INTEGER NOT NULL, link INTEGER, content INTEGER, seen INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX items_key ON items8(key);"
+	"INSERT OR IGNORE INTO items8 (key, feed, link, content, seen)"
+	"  SELECT earshot_key(feed, item_key), earshot_feed(feed), earshot_link(link),"
+	"  earshot_content(content_hash), seen FROM items ORDER BY id;"
 	"DROP TABLE items;"
 	"ALTER TABLE items8 RENAME TO items;"
 	"CREATE INDEX items_link ON items(link, feed) WHERE link IS NOT NULL;"
-	"CREATE INDEX items_content ON items(content) WHERE content IS NOT NULL;"
-	"CREATE INDEX items_seen ON items(seen);",
+	"CREATE INDEX items_content ON items(content) WHERE content IS NOT NULL;",
 };
 
 const char *
@@ -476,7 +475,12 @@ store_prune(struct store *s, long keep_days, int64_t now)
 	int64_t cut = now - (int64_t)keep_days * 86400;
 	sqlite3_stmt *st;
 	static const char *const sql[] = {
-		"DELETE FROM items WHERE seen < ?",
+		/* Items are appended as seen, so the expired ones are those
+		 * before the first one kept: a seek, with no index on seen to
+		 * update for each new item. (Should the clock step back, rows
+		 * after that one are kept a little longer, never pruned early.) */
+		"DELETE FROM items WHERE id < coalesce((SELECT id FROM items WHERE"
+		" seen >= ?1 ORDER BY id LIMIT 1), (SELECT max(id) + 1 FROM items))",
 		"DELETE FROM mentions WHERE created < ? AND exported = 1",
 		/* Only alerts every channel has delivered; pending ones stay. */
 		"DELETE FROM alerts WHERE created < ?1 AND NOT EXISTS (SELECT 1 FROM"

@@ -266,9 +266,9 @@ test_items_migration(void)
 	    "CREATE INDEX items_hash ON items(content_hash) WHERE content_hash IS NOT NULL;"
 	    "CREATE INDEX items_seen ON items(seen);"
 	    "INSERT INTO items (feed, item_key, link, content_hash, published, seen)"
-	    " VALUES ('f', 'a1', 'https://x.example/a', NULL, 5, 1000000),"
-	    " ('f', 'b1', NULL, '0123456789abcdef', 0, 1000000),"
-	    " ('old', 'o1', 'https://x.example/old', NULL, 0, 10);"
+	    " VALUES ('old', 'o1', 'https://x.example/old', NULL, 0, 10),"
+	    " ('f', 'a1', 'https://x.example/a', NULL, 5, 1000000),"
+	    " ('f', 'b1', NULL, '0123456789abcdef', 0, 1000000);"
 	    "PRAGMA user_version = 7;", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 
@@ -292,6 +292,31 @@ test_items_migration(void)
 	CHECK_INT(sqlite3_column_int(st, 1), 0);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
+}
+
+/* Items expire by when they were first seen, oldest first. */
+static void
+test_items_prune(struct store *s)
+{
+	struct item p1 = mkitem("p1", NULL), p2 = mkitem("p2", NULL);
+	struct item p3 = mkitem("p3", NULL), q1 = mkitem("q1", NULL);
+	struct item q2 = mkitem("q2", NULL);
+
+	CHECK_INT(store_add_item(s, "p", &p1, NULL, 200000), 0);
+	CHECK_INT(store_add_item(s, "p", &p2, NULL, 200010), 0);
+	CHECK_INT(store_add_item(s, "p", &p3, NULL, 200020), 0);
+	CHECK_INT(store_prune(s, 0, 200010), 0);
+	CHECK_INT(store_item_seen(s, "p", &p1, NULL), 0);
+	CHECK_INT(store_item_seen(s, "p", &p2, NULL), 1);
+	CHECK_INT(store_item_seen(s, "p", &p3, NULL), 1);
+	CHECK_INT(store_prune(s, 0, 300000), 0);
+	CHECK_INT(store_item_seen(s, "p", &p3, NULL), 0);
+	CHECK_INT(store_prune(s, 0, 300000), 0);        /* nothing left */
+	/* After the clock stepped back nothing is pruned early. */
+	CHECK_INT(store_add_item(s, "q", &q1, NULL, 400000), 0);
+	CHECK_INT(store_add_item(s, "q", &q2, NULL, 390000), 0);
+	CHECK_INT(store_prune(s, 0, 395000), 0);
+	CHECK_INT(store_item_seen(s, "q", &q1, NULL), 1);
 }
 
 static void
@@ -343,6 +368,7 @@ main(void)
 	test_dedup(s);
 	test_mentions_and_outbox(s);
 	test_transactions(s);
+	test_items_prune(s);
 	store_close(s);
 	/* Reopening an up-to-date database migrates nothing and keeps data. */
 	s = store_open(dir, err, sizeof err);
