@@ -79,7 +79,11 @@ static const char *const migrations[] = {
 	"DROP TABLE items;"
 	"ALTER TABLE items8 RENAME TO items;"
 	"CREATE INDEX items_link ON items(link, feed) WHERE link IS NOT NULL;"
-	"CREATE INDEX items_content ON items(content) WHERE content IS NOT NULL;",
+	"CREATE INDEX items_content ON items(content) WHERE content IS NOT NULL;"
+	/* No query reads mentions by brand and publication date (the digest
+	 * and the counts use mentions_pub_counts, the alert rules
+	 * mentions_brand_created): the index only cost every insert. */
+	"DROP INDEX mentions_brand_pub;",
 };
 
 const char *
@@ -125,8 +129,11 @@ migrate(struct store *s, char *err, size_t errlen)
 		if (exec(s, "BEGIN IMMEDIATE") < 0)
 			goto fail;
 		if (exec(s, migrations[v]) < 0 || exec(s, pragma) < 0) {
+			/* The reason, before ROLLBACK replaces it. */
+			errf(err, errlen, "%s: cannot migrate to schema %zu: %s", s->path,
+			    v + 1, sqlite3_errmsg(s->db));
 			exec(s, "ROLLBACK");
-			goto fail;
+			return -1;
 		}
 		if (exec(s, "COMMIT") < 0)
 			goto fail;

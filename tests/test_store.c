@@ -253,7 +253,8 @@ test_items_migration(void)
 	sqlite3 *db;
 	sqlite3_stmt *st;
 
-	/* Schema 8 changed only the items table: put back version 7's. */
+	/* Schema 8 changed the items table and dropped an index: put back
+	 * version 7's. */
 	store_close(s);
 	snprintf(path, sizeof path, "%s/earshot.db", dir);
 	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
@@ -265,6 +266,7 @@ test_items_migration(void)
 	    "CREATE INDEX items_link ON items(link) WHERE link IS NOT NULL;"
 	    "CREATE INDEX items_hash ON items(content_hash) WHERE content_hash IS NOT NULL;"
 	    "CREATE INDEX items_seen ON items(seen);"
+	    "CREATE INDEX mentions_brand_pub ON mentions(brand, published);"
 	    "INSERT INTO items (feed, item_key, link, content_hash, published, seen)"
 	    " VALUES ('old', 'o1', 'https://x.example/old', NULL, 0, 10),"
 	    " ('f', 'a1', 'https://x.example/a', NULL, 5, 1000000),"
