@@ -72,7 +72,7 @@ static const char *const migrations[] = {
 	 * was never read. */
 	"CREATE TABLE items8 (id INTEGER PRIMARY KEY, key INTEGER NOT NULL,"
 	"  feed INTEGER NOT NULL, link INTEGER, content INTEGER, seen INTEGER NOT NULL);"
-	"CREATE UNIQUE INDEX items_key ON items8(key);"
+	"CREATE UNIQUE INDEX items_key ON items8(feed, key);"
 	"INSERT OR IGNORE INTO items8 (key, feed, link, content, seen)"
 	"  SELECT earshot_key(feed, item_key), earshot_feed(feed), earshot_link(link),"
 	"  earshot_content(content_hash), seen FROM items ORDER BY id;"

@@ -149,7 +149,8 @@ store_item_seen(struct store *s, const char *feed, const struct item *it,
 	/* Within one feed the id decides: review feeds (App Store) give every
 	 * review the app's link. Across feeds the same link is the same post
 	 * syndicated. A NULL link or hash compares equal to nothing. */
-	rc = probe(s, "SELECT 1 FROM items WHERE key = ?1", as_int64(key_hash(fh, it->id)), 0);
+	rc = probe(s, "SELECT 1 FROM items WHERE feed = ?2 AND key = ?1",
+	    as_int64(key_hash(fh, it->id)), as_int64(fh));
 	if (rc == 0 && it->link)
 		rc = probe(s, "SELECT 1 FROM items WHERE link = ?1 AND feed <> ?2 LIMIT 1",
 		    as_int64(link_hash(it->link)), as_int64(fh));
