@@ -167,14 +167,15 @@ store_open(const char *dir, char *err, size_t errlen)
 	/* WAL + NORMAL: a crash (even SIGKILL) never corrupts the database and
 	 * loses at most the transaction in flight; busy_timeout covers a
 	 * reader such as `earshot alerts` running beside a run. Checkpoints
-	 * every 32 MiB of WAL (not 4): each checkpoint is an fsync. A 48 MiB
-	 * page cache holds the dedup indexes of 800,000 items, whose lookups
-	 * and inserts land on random pages: 16,000 feeds took 34.6 s with it,
-	 * 37.6 s with 16 MiB, for 40 MiB more peak RSS (94 MiB). */
+	 * every 32 MiB of WAL (not 4): each checkpoint is an fsync. A 40 MiB
+	 * page cache holds the dedup indexes of 800,000 items (integers since
+	 * schema 8), whose link and content lookups and inserts land on
+	 * random pages: 16,000 feeds spent 6.3 s in the store with it, 6.7 s
+	 * with 32 MiB, 6.1 s with 48 MiB for 8.5 MiB more peak RSS. */
 	sqlite3_busy_timeout(s->db, 10000);
 	if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
 	    "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
-	    "PRAGMA cache_size = -49152; PRAGMA wal_autocheckpoint = 8192;") < 0) {
+	    "PRAGMA cache_size = -40960; PRAGMA wal_autocheckpoint = 8192;") < 0) {
 		errf(err, errlen, "%s: %s", s->path, sqlite3_errmsg(s->db));
 		store_close(s);
 		return NULL;
@@ -225,12 +226,15 @@ store_rollback(struct store *s)
 		exec(s, "ROLLBACK");
 }
 
-/* A second of feeds per commit: 1,000 feeds of 50 items wrote 240 MB of
- * WAL for a 14 MB database with one commit per feed, and on a large
- * history each commit rewrites pages all over the dedup indexes, so fewer
- * commits write less. A crash loses at most this much finished work,
- * which the next run redoes (the feeds' ETags are in the same batch). */
-#define STORE_BATCH_MS 1000
+/* Four seconds of feeds per commit: 1,000 feeds of 50 items wrote 240 MB
+ * of WAL for a 14 MB database with one commit per feed, and on a large
+ * history each commit rewrites pages all over the dedup indexes (a new
+ * item's link and content hashes land on random pages), so fewer commits
+ * write less: 16,000 feeds spent 8.2 s in the store with a commit a
+ * second, 6.1 s with one every four. A crash loses at most this much
+ * finished work, which the next run redoes (the feeds' ETags are in the
+ * same batch). */
+#define STORE_BATCH_MS 4000
 
 int
 store_batch_begin(struct store *s)
