@@ -1,8 +1,9 @@
 /* Seen items, the dedup state. Rows hold 64-bit hashes, not the texts:
  * every item of every full pass is looked up and most are inserted, and
  * with TEXT columns that was a third of a run's CPU (five b-trees keyed by
- * long strings). An integer key is the table's own b-tree, so the lookup
- * by feed+id is one seek and the row is ~40 bytes.
+ * long strings). Rows are appended in the order seen (prune cuts the
+ * oldest); the lookups read three small integer indexes alone, the one by
+ * feed and id led by the feed so that a feed's items share pages.
  *
  * A false "seen" needs two different items with equal 64-bit hashes: at a
  * million items kept that is a chance of about 3e-8 (n^2 / 2^65), far
