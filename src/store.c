@@ -67,6 +67,23 @@ static const char *const migrations[] = {
 	 * its prefix. */
 	"CREATE INDEX mentions_pub_counts ON mentions(published, brand, label, compound);"
 	"DROP INDEX mentions_pub;",
+	/* 8: seen items as 64-bit hashes (store_items.c says why), carried
+	 * over in their order by the same hash functions in SQL. published
+	 * was never read. */
+	"CREATE TABLE items8 (id INTEGER PRIMARY KEY, key INTEGER NOT NULL,"
+	"  feed INTEGER NOT NULL, link INTEGER, content INTEGER, seen INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX items_key ON items8(feed, key);"
+	"INSERT OR IGNORE INTO items8 (key, feed, link, content, seen)"
+	"  SELECT earshot_key(feed, item_key), earshot_feed(feed), earshot_link(link),"
+	"  earshot_content(content_hash), seen FROM items ORDER BY id;"
+	"DROP TABLE items;"
+	"ALTER TABLE items8 RENAME TO items;"
+	"CREATE INDEX items_link ON items(link, feed) WHERE link IS NOT NULL;"
+	"CREATE INDEX items_content ON items(content) WHERE content IS NOT NULL;"
+	/* No query reads mentions by brand and publication date (the digest
+	 * and the counts use mentions_pub_counts, the alert rules
+	 * mentions_brand_created): the index only cost every insert. */
+	"DROP INDEX mentions_brand_pub;",
 };
 
 const char *
@@ -112,8 +129,11 @@ migrate(struct store *s, char *err, size_t errlen)
 		if (exec(s, "BEGIN IMMEDIATE") < 0)
 			goto fail;
 		if (exec(s, migrations[v]) < 0 || exec(s, pragma) < 0) {
+			/* The reason, before ROLLBACK replaces it. */
+			errf(err, errlen, "%s: cannot migrate to schema %zu: %s", s->path,
+			    v + 1, sqlite3_errmsg(s->db));
 			exec(s, "ROLLBACK");
-			goto fail;
+			return -1;
 		}
 		if (exec(s, "COMMIT") < 0)
 			goto fail;
@@ -147,19 +167,20 @@ store_open(const char *dir, char *err, size_t errlen)
 	/* WAL + NORMAL: a crash (even SIGKILL) never corrupts the database and
 	 * loses at most the transaction in flight; busy_timeout covers a
 	 * reader such as `earshot alerts` running beside a run. Checkpoints
-	 * every 32 MiB of WAL (not 4): each checkpoint is an fsync. A 48 MiB
-	 * page cache holds the dedup indexes of 800,000 items, whose lookups
-	 * and inserts land on random pages: 16,000 feeds took 34.6 s with it,
-	 * 37.6 s with 16 MiB, for 40 MiB more peak RSS (94 MiB). */
+	 * every 32 MiB of WAL (not 4): each checkpoint is an fsync. A 40 MiB
+	 * page cache holds the dedup indexes of 800,000 items (integers since
+	 * schema 8), whose link and content lookups and inserts land on
+	 * random pages: 16,000 feeds spent 6.3 s in the store with it, 6.7 s
+	 * with 32 MiB, 6.1 s with 48 MiB for 8.5 MiB more peak RSS. */
 	sqlite3_busy_timeout(s->db, 10000);
 	if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
 	    "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
-	    "PRAGMA cache_size = -49152; PRAGMA wal_autocheckpoint = 8192;") < 0) {
+	    "PRAGMA cache_size = -40960; PRAGMA wal_autocheckpoint = 8192;") < 0) {
 		errf(err, errlen, "%s: %s", s->path, sqlite3_errmsg(s->db));
 		store_close(s);
 		return NULL;
 	}
-	if (migrate(s, err, errlen) < 0) {
+	if (store_items_functions(s->db) < 0 || migrate(s, err, errlen) < 0) {
 		store_close(s);
 		return NULL;
 	}
@@ -205,12 +226,15 @@ store_rollback(struct store *s)
 		exec(s, "ROLLBACK");
 }
 
-/* A second of feeds per commit: 1,000 feeds of 50 items wrote 240 MB of
- * WAL for a 14 MB database with one commit per feed, and on a large
- * history each commit rewrites pages all over the dedup indexes, so fewer
- * commits write less. A crash loses at most this much finished work,
- * which the next run redoes (the feeds' ETags are in the same batch). */
-#define STORE_BATCH_MS 1000
+/* Four seconds of feeds per commit: 1,000 feeds of 50 items wrote 240 MB
+ * of WAL for a 14 MB database with one commit per feed, and on a large
+ * history each commit rewrites pages all over the dedup indexes (a new
+ * item's link and content hashes land on random pages), so fewer commits
+ * write less: 16,000 feeds spent 8.2 s in the store with a commit a
+ * second, 6.1 s with one every four. A crash loses at most this much
+ * finished work, which the next run redoes (the feeds' ETags are in the
+ * same batch). */
+#define STORE_BATCH_MS 4000
 
 int
 store_batch_begin(struct store *s)
@@ -351,49 +375,6 @@ store_save_feed_state(struct store *s, const char *feed, const struct feed_state
 }
 
 int
-store_item_seen(struct store *s, const char *feed, const struct item *it,
-    const char *content_hash)
-{
-	/* Within one feed the id decides: review feeds (App Store) give every
-	 * review the app's link. Across feeds the same link is the same post
-	 * syndicated. */
-	sqlite3_stmt *st = store_prep(s, "SELECT 1 FROM items WHERE (feed = ?1 AND item_key = ?2)"
-	    " OR (?3 IS NOT NULL AND link = ?3 AND feed <> ?1)"
-	    " OR (?4 IS NOT NULL AND content_hash = ?4) LIMIT 1");
-	int rc;
-
-	if (!st)
-		return -1;
-	store_bind_text(st, 1, feed);
-	store_bind_text(st, 2, it->id);
-	store_bind_text(st, 3, it->link);
-	store_bind_text(st, 4, content_hash);
-	rc = sqlite3_step(st);
-	store_release(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-int
-store_add_item(struct store *s, const char *feed, const struct item *it,
-    const char *content_hash, int64_t now)
-{
-	sqlite3_stmt *st = store_prep(s, "INSERT OR IGNORE INTO items (feed, item_key, link,"
-	    " content_hash, published, seen) VALUES (?, ?, ?, ?, ?, ?)");
-
-	if (!st)
-		return -1;
-	store_bind_text(st, 1, feed);
-	store_bind_text(st, 2, it->id);
-	store_bind_text(st, 3, it->link);
-	store_bind_text(st, 4, content_hash);
-	sqlite3_bind_int64(st, 5, it->published);
-	sqlite3_bind_int64(st, 6, now);
-	return store_done(s, st);
-}
-
-int
 store_add_mention(struct store *s, const struct mention *m, const char *json)
 {
 	sqlite3_stmt *st = store_prep(s, "INSERT OR IGNORE INTO mentions (id, brand, feed,"
@@ -505,7 +486,12 @@ store_prune(struct store *s, long keep_days, int64_t now)
 	int64_t cut = now - (int64_t)keep_days * 86400;
 	sqlite3_stmt *st;
 	static const char *const sql[] = {
-		"DELETE FROM items WHERE seen < ?",
+		/* Items are appended as seen, so the expired ones are those
+		 * before the first one kept: a seek, with no index on seen to
+		 * update for each new item. (Should the clock step back, rows
+		 * after that one are kept a little longer, never pruned early.) */
+		"DELETE FROM items WHERE id < coalesce((SELECT id FROM items WHERE"
+		" seen >= ?1 ORDER BY id LIMIT 1), (SELECT max(id) + 1 FROM items))",
 		"DELETE FROM mentions WHERE created < ? AND exported = 1",
 		/* Only alerts every channel has delivered; pending ones stay. */
 		"DELETE FROM alerts WHERE created < ?1 AND NOT EXISTS (SELECT 1 FROM"

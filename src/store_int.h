@@ -1,4 +1,4 @@
-/* Private to the store (store.c, store_outbox.c). */
+/* Private to the store (store.c, store_items.c, store_outbox.c, ...). */
 #ifndef EARSHOT_STORE_INT_H
 #define EARSHOT_STORE_INT_H
 
@@ -30,5 +30,10 @@ void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 int store_done(struct store *s, sqlite3_stmt *st);
 /* Column i as a malloc'd string (NULL for SQL NULL); the caller frees. */
 char *store_col_text(sqlite3_stmt *st, int i);
+
+/* Registers the SQL functions earshot_key(feed, id), earshot_feed(feed),
+ * earshot_link(link) and earshot_content(hex), the hashes the items table
+ * holds (store_items.c), for migrations. 0 or -1. */
+int store_items_functions(sqlite3 *db);
 
 #endif

@@ -70,16 +70,18 @@ test_feed_state(struct store *s)
 	free(out.last_error);
 }
 
+/* The dedup rules, on a store holding f/a1 (link .../a, no content hash)
+ * and f/b1 (no link, hash 0123456789abcdef), however they got there. */
 static void
-test_dedup(struct store *s)
+check_dedup_rules(struct store *s)
 {
 	struct item a = mkitem("a1", "https://x.example/a"), b = mkitem("b1", NULL);
 	struct item same_link = mkitem("other-id", "https://x.example/a");
 	struct item other = mkitem("a1", "https://x.example/z");
+	struct item fresh = mkitem("fresh", NULL);
 
-	CHECK_INT(store_item_seen(s, "f", &a, NULL), 0);
-	CHECK_INT(store_add_item(s, "f", &a, NULL, 10), 0);
 	CHECK_INT(store_item_seen(s, "f", &a, NULL), 1);
+	CHECK_INT(store_item_seen(s, "f", &b, NULL), 1);
 	/* The same link from another feed (syndication) is the same post. */
 	CHECK_INT(store_item_seen(s, "g", &same_link, NULL), 1);
 	/* In the same feed another id is another item, even with the same
@@ -87,8 +89,30 @@ test_dedup(struct store *s)
 	CHECK_INT(store_item_seen(s, "f", &same_link, NULL), 0);
 	/* The same guid in another feed with another link is not. */
 	CHECK_INT(store_item_seen(s, "g", &other, NULL), 0);
-	CHECK_INT(store_add_item(s, "f", &b, "0123456789abcdef", 10), 0);
+	CHECK_INT(store_item_seen(s, "g", &b, NULL), 0);
+	/* The same content in any feed is. */
 	CHECK_INT(store_item_seen(s, "h", &other, "0123456789abcdef"), 1);
+	CHECK_INT(store_item_seen(s, "f", &fresh, "0123456789abcdef"), 1);
+	/* No link and no hash match nothing but the id. */
+	CHECK_INT(store_item_seen(s, "f", &fresh, NULL), 0);
+	CHECK_INT(store_item_seen(s, "f", &fresh, "fedcba9876543210"), 0);
+}
+
+static void
+test_dedup(struct store *s)
+{
+	struct item a = mkitem("a1", "https://x.example/a"), b = mkitem("b1", NULL);
+	struct item c = mkitem("c1", NULL);
+
+	CHECK_INT(store_item_seen(s, "f", &a, NULL), 0);
+	CHECK_INT(store_add_item(s, "f", &a, NULL, 10), 0);
+	CHECK_INT(store_item_seen(s, "f", &a, NULL), 1);
+	CHECK_INT(store_add_item(s, "f", &b, "0123456789abcdef", 10), 0);
+	check_dedup_rules(s);
+	/* Two items without link or hash in other feeds stay apart. */
+	CHECK_INT(store_add_item(s, "g", &c, NULL, 10), 0);
+	CHECK_INT(store_item_seen(s, "h", &c, NULL), 0);
+	CHECK_INT(store_item_seen(s, "g", &c, NULL), 1);
 	/* Adding twice is harmless. */
 	CHECK_INT(store_add_item(s, "f", &a, NULL, 10), 0);
 }
@@ -218,6 +242,85 @@ test_transactions(struct store *s)
 	store_rollback(s);     /* outside a transaction: a no-op */
 }
 
+/* A database of schema 7 (items as TEXT) keeps deduplicating after
+ * store_open migrates it, and its items still expire. */
+static void
+test_items_migration(void)
+{
+	char err[512], path[128];
+	struct item old = mkitem("o1", "https://x.example/old");
+	struct store *s = store_open(dir, err, sizeof err);
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	/* Schema 8 changed the items table and dropped an index: put back
+	 * version 7's. */
+	store_close(s);
+	snprintf(path, sizeof path, "%s/earshot.db", dir);
+	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "DROP TABLE items;"
+	    "CREATE TABLE items ("
+	    "  id INTEGER PRIMARY KEY, feed TEXT NOT NULL, item_key TEXT NOT NULL,"
+	    "  link TEXT, content_hash TEXT, published INTEGER, seen INTEGER NOT NULL);"
+	    "CREATE UNIQUE INDEX items_feed_key ON items(feed, item_key);"
+	    "CREATE INDEX items_link ON items(link) WHERE link IS NOT NULL;"
+	    "CREATE INDEX items_hash ON items(content_hash) WHERE content_hash IS NOT NULL;"
+	    "CREATE INDEX items_seen ON items(seen);"
+	    "CREATE INDEX mentions_brand_pub ON mentions(brand, published);"
+	    "INSERT INTO items (feed, item_key, link, content_hash, published, seen)"
+	    " VALUES ('old', 'o1', 'https://x.example/old', NULL, 0, 10),"
+	    " ('f', 'a1', 'https://x.example/a', NULL, 5, 1000000),"
+	    " ('f', 'b1', NULL, '0123456789abcdef', 0, 1000000);"
+	    "PRAGMA user_version = 7;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	if (!(s = store_open(dir, err, sizeof err))) {
+		CHECK_STR(err, "");
+		return;
+	}
+	check_dedup_rules(s);
+	CHECK_INT(store_item_seen(s, "old", &old, NULL), 1);
+	CHECK_INT(store_prune(s, 1, 1000000), 0);
+	CHECK_INT(store_item_seen(s, "old", &old, NULL), 0);
+	check_dedup_rules(s);
+	store_close(s);
+
+	sqlite3_open(path, &db);
+	sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version),"
+	    " (SELECT count(*) FROM pragma_table_info('items') WHERE type = 'TEXT')",
+	    -1, &st, NULL);
+	CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+	CHECK_INT(sqlite3_column_int(st, 0), 8);
+	CHECK_INT(sqlite3_column_int(st, 1), 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* Items expire by when they were first seen, oldest first. */
+static void
+test_items_prune(struct store *s)
+{
+	struct item p1 = mkitem("p1", NULL), p2 = mkitem("p2", NULL);
+	struct item p3 = mkitem("p3", NULL), q1 = mkitem("q1", NULL);
+	struct item q2 = mkitem("q2", NULL);
+
+	CHECK_INT(store_add_item(s, "p", &p1, NULL, 200000), 0);
+	CHECK_INT(store_add_item(s, "p", &p2, NULL, 200010), 0);
+	CHECK_INT(store_add_item(s, "p", &p3, NULL, 200020), 0);
+	CHECK_INT(store_prune(s, 0, 200010), 0);
+	CHECK_INT(store_item_seen(s, "p", &p1, NULL), 0);
+	CHECK_INT(store_item_seen(s, "p", &p2, NULL), 1);
+	CHECK_INT(store_item_seen(s, "p", &p3, NULL), 1);
+	CHECK_INT(store_prune(s, 0, 300000), 0);
+	CHECK_INT(store_item_seen(s, "p", &p3, NULL), 0);
+	CHECK_INT(store_prune(s, 0, 300000), 0);        /* nothing left */
+	/* After the clock stepped back nothing is pruned early. */
+	CHECK_INT(store_add_item(s, "q", &q1, NULL, 400000), 0);
+	CHECK_INT(store_add_item(s, "q", &q2, NULL, 390000), 0);
+	CHECK_INT(store_prune(s, 0, 395000), 0);
+	CHECK_INT(store_item_seen(s, "q", &q1, NULL), 1);
+}
+
 static void
 test_versions(void)
 {
@@ -267,6 +370,7 @@ main(void)
 	test_dedup(s);
 	test_mentions_and_outbox(s);
 	test_transactions(s);
+	test_items_prune(s);
 	store_close(s);
 	/* Reopening an up-to-date database migrates nothing and keeps data. */
 	s = store_open(dir, err, sizeof err);
@@ -282,6 +386,8 @@ main(void)
 		store_close(s);
 	}
 	snprintf(cmd, sizeof cmd, "rm -f %s/earshot.db*", dir);
+	CHECK_INT(system(cmd), 0);
+	RUN(test_items_migration);
 	CHECK_INT(system(cmd), 0);
 	RUN(test_versions);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
