@@ -48,6 +48,7 @@ struct run {
 	unsigned feed_items, feed_new, feed_mentions;
 	struct workq *q;       /* the workers, or inline: see pool_start */
 	int wake[2];           /* workers -> fetch loop, or -1 */
+	struct feed_batch *spent; /* stored, for the next batch's worker to free */
 };
 
 /* The workers of a pass and what they share. */
@@ -218,7 +219,8 @@ store_batch(struct run *r, struct feed_batch *b)
 	}
 out:
 	fetch_job_clear(job);
-	prep_batch_free(b);
+	b->spent = r->spent;
+	r->spent = b;
 	run_clock_phase(&r->st->clock, STAGE_FETCH, STAGE_FETCH);
 	r->st->done++;
 	if (r->o->progress)
@@ -270,11 +272,15 @@ on_fetched(struct fetch_job *job, void *ctx)
 	run_clock_phase(&r->st->clock, STAGE_PARSE, PHASE_FEED);
 	if (workq_full(r->q))
 		store_ready(r, WAIT_ONE);
+	if (b) {
+		b->spent = r->spent;
+		r->spent = NULL;
+	}
 	if (!b || workq_push(r->q, b) < 0) {
 		log_error("feed %s: out of memory", job->name);
 		r->store_failed = 1;
 		fetch_job_clear(job);
-		free(b);
+		prep_batch_free(b);
 	}
 	store_ready(r, WAIT_NONE);
 	run_clock_phase(&r->st->clock, STAGE_FETCH, STAGE_FETCH);
@@ -442,6 +448,8 @@ poll_feeds(struct run *r, const struct run_opts *o)
 	}
 	if (r->q || pool.n)
 		pool_stop(r, &pool);
+	prep_batch_free(r->spent);
+	r->spent = NULL;
 	if (!r->store_failed && store_batch_end(r->s, 1) < 0) {
 		store_rollback(r->s);
 		r->store_failed = 1;

@@ -66,13 +66,11 @@ hit_clear(struct prep_hit *h)
 	free(h->json);
 }
 
-void
-prep_batch_free(struct feed_batch *b)
+static void
+batch_free(struct feed_batch *b)
 {
 	size_t i, j;
 
-	if (!b)
-		return;
 	for (i = 0; i < b->n; i++) {
 		struct prep_item *pi = &b->items[i];
 
@@ -84,6 +82,17 @@ prep_batch_free(struct feed_batch *b)
 	}
 	free(b->items);
 	free(b);
+}
+
+void
+prep_batch_free(struct feed_batch *b)
+{
+	struct feed_batch *next;
+
+	for (; b; b = next) {
+		next = b->spent;
+		batch_free(b);
+	}
 }
 
 static void
@@ -262,6 +271,8 @@ prep_feed(void *task, void *worker)
 	struct parse_stats ps = {0};
 	char err[sizeof job->error];
 
+	prep_batch_free(b->spent);
+	b->spent = NULL;
 	b->now = time(NULL);
 	if (!job->ok || job->not_modified)
 		return;

@@ -157,8 +157,14 @@ store_open(const char *dir, char *err, size_t errlen)
 		return NULL;
 	}
 	snprintf(s->path, n, "%s/earshot.db", dir);
-	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-	    NULL) != SQLITE_OK) {
+	/* A store is used by one thread at a time (the run's main thread), and
+	 * Debian's SQLite is built without lookaside, so every statement
+	 * mallocs: the global memory-statistics mutex and the connection's own
+	 * mutex were a lock pair per allocation for nothing. MEMSTATUS can only
+	 * change before SQLite initialises; later calls fail harmlessly. */
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		errf(err, errlen, "%s: cannot open: %s", s->path,
 		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		store_close(s);
