@@ -518,6 +518,8 @@ pipeline_pass(const struct conf *c, const struct pipeline_res *pr,
 		goto out;
 	/* The run's results are committed: a digest that cannot be written
 	 * is reported, and the run says it finished only in part. */
+	if (store_shrink_cache(r.s) < 0)
+		log_warn("%s", store_error(r.s));
 	if ((digest_failed = digest_today(r.s, c, time(NULL), st->mentions || st->alerts) < 0))
 		log_error("today's digest could not be written; the run's results are kept");
 	run_clock_phase(&st->clock, STAGE_PRUNE, STAGE_PRUNE);

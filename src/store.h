@@ -117,6 +117,11 @@ long store_counts(struct store *s, int64_t from, int64_t to,
     struct brand_counts **out);
 void store_counts_free(struct brand_counts *c, long n);
 
+/* Gives back most of the page cache: for what is left of a run after
+ * delivery (the digest reads its rows once), so that the run's peak memory
+ * is the larger of the two, not their sum. 0, or -1 (store_error says). */
+int store_shrink_cache(struct store *s);
+
 /* Deletes items, mentions and delivered alerts older than keep_days. */
 int store_prune(struct store *s, long keep_days, int64_t now);
 

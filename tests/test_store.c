@@ -354,6 +354,24 @@ test_versions(void)
 	CHECK(strstr(err, "/nonexistent/dir/earshot.db") != NULL);
 }
 
+/* A run gives back its page cache before the digest and goes on using the
+ * store: what was recorded is still seen, and it still records. */
+static void
+test_shrunk(struct store *s)
+{
+	struct item a = mkitem("shrunk-1", "https://example.org/s1");
+
+	CHECK_INT(store_item_seen(s, "f", &a, NULL), 0);
+	CHECK_INT(store_add_item(s, "f", &a, NULL, 1000), 0);
+	CHECK_INT(store_shrink_cache(s), 0);
+	CHECK_INT(store_item_seen(s, "f", &a, NULL), 1);
+	a.id = (char *)"shrunk-2";
+	a.link = (char *)"https://example.org/s2";
+	CHECK_INT(store_item_seen(s, "f", &a, NULL), 0);
+	CHECK_INT(store_add_item(s, "f", &a, NULL, 1000), 0);
+	CHECK_INT(store_item_seen(s, "other", &a, NULL), 1);
+}
+
 int
 main(void)
 {
@@ -380,6 +398,7 @@ main(void)
 
 		CHECK_INT(store_feed_state(s, "f", &fs), 0);
 		CHECK_INT(fs.next_due, 1000);
+		test_shrunk(s);
 		free(fs.etag);
 		free(fs.last_modified);
 		free(fs.last_error);
