@@ -56,9 +56,11 @@ bench-sentiment: $(EARSHOT) $(BENCH_SCORE)
 # The scripts find it in $BENCH_SERVE.
 BENCH_SERVE_BIN = $(BUILD)/bench/bench_serve
 
-$(BENCH_SERVE_BIN): tests/bench_serve.c src/util.c src/util.h
+BENCH_SERVE_SRC = tests/bench_serve.c tests/bench_serve_files.c src/util.c
+
+$(BENCH_SERVE_BIN): $(BENCH_SERVE_SRC) tests/bench_serve.h src/util.h
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -O2 $(LDFLAGS) -o $@ tests/bench_serve.c src/util.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O2 $(LDFLAGS) -o $@ $(BENCH_SERVE_SRC)
 
 bench bench-fetch test valgrind: $(BENCH_SERVE_BIN)
 bench bench-fetch test valgrind: export BENCH_SERVE = $(abspath $(BENCH_SERVE_BIN))

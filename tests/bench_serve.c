@@ -34,30 +34,13 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 
+#include "bench_serve.h"
 #include "util.h"
 
 /* A request head; curl's and earshot's are well under 1 KiB. A longer one
  * is answered 400, so a connection holds a bounded buffer. */
 #define HEAD_MAX 8192
 
-/* A response body, shared by the file table and every connection still
- * sending it: a new generation may drop a body while a slow reader has
- * half of it to go. */
-struct blob {
-	size_t refs;
-	size_t len;
-	char data[];
-};
-
-/* One file of DIR, read once at its first request: the page cache of a
- * small VM is reclaimed when idle, and disk reads must not be counted as
- * earshot's fetch time. */
-struct file {
-	char *name;		/* NULL: a free slot of the table */
-	size_t nlen;
-	struct blob *body;	/* generation 0, as on disk */
-	struct blob *var;	/* the current generation's, made when first asked */
-};
 
 /* What epoll's data.ptr points at starts with one of these. */
 enum kind { LISTENER, CONN, SIGNALS };
@@ -87,210 +70,14 @@ struct request {
 };
 
 struct server {
-	const char *dir;
+	struct files ft;
 	int ep;
-	unsigned gen;
-	struct file *files;	/* open addressing, a power of two slots */
-	size_t cap, nfiles;
 	struct conn *conns;
 	struct handle *ls;
 	size_t nls;
 	struct handle sig;
 	struct blob *ok;	/* the body answering /gen/N */
 };
-
-static struct blob *
-blob_new(size_t len)
-{
-	struct blob *b = malloc(sizeof *b + len + 1);
-
-	if (b != NULL) {
-		b->refs = 1;
-		b->len = len;
-	}
-	return b;
-}
-
-static struct blob *
-blob_ref(struct blob *b)
-{
-	b->refs++;
-	return b;
-}
-
-static void
-blob_unref(struct blob *b)
-{
-	if (b != NULL && --b->refs == 0)
-		free(b);
-}
-
-/* The Content-Type of a name, by extension as benchlib's TYPES. */
-static const char *
-content_type(const char *name, size_t len)
-{
-	static const char *const types[][2] = {
-		{ "xml", "application/rss+xml" }, { "atom", "application/atom+xml" },
-		{ "json", "application/feed+json" },
-	};
-	const char *ext = name + len;
-	size_t i;
-
-	/* As name.rsplit(".", 1)[-1]: with no dot, the whole name. */
-	while (ext > name && ext[-1] != '.')
-		ext--;
-	len -= (size_t)(ext - name);
-	for (i = 0; i < NELEM(types); i++)
-		if (strlen(types[i][0]) == len && memcmp(ext, types[i][0], len) == 0)
-			return types[i][1];
-	return "text/plain";
-}
-
-static struct blob *
-file_read(const char *dir, const char *name, size_t nlen)
-{
-	char path[4096];
-	struct stat st;
-	struct blob *b = NULL;
-	size_t got = 0;
-	ssize_t r;
-	int fd;
-
-	if ((size_t)snprintf(path, sizeof path, "%s/%.*s", dir, (int)nlen, name) >= sizeof path)
-		return NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (b = blob_new((size_t)st.st_size)))
-		while (got < b->len) {
-			r = read(fd, b->data + got, b->len - got);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0) {
-				blob_unref(b);
-				b = NULL;
-				break;
-			}
-			got += (size_t)r;
-		}
-	close(fd);
-	return b;
-}
-
-static int
-files_grow(struct server *s)
-{
-	size_t cap = s->cap ? s->cap * 2 : 1024, i, j;
-	struct file *t = calloc(cap, sizeof *t);
-
-	if (t == NULL)
-		return -1;
-	for (i = 0; i < s->cap; i++) {
-		if (s->files[i].name == NULL)
-			continue;
-		j = (size_t)hash64(s->files[i].name, s->files[i].nlen) & (cap - 1);
-		while (t[j].name != NULL)
-			j = (j + 1) & (cap - 1);
-		t[j] = s->files[i];
-	}
-	free(s->files);
-	s->files = t;
-	s->cap = cap;
-	return 0;
-}
-
-/* The file NAME of DIR, read on first use; NULL when it cannot be read.
- * Misses are not kept: a missing feed is rare, and Python's was the same. */
-static struct file *
-files_get(struct server *s, const char *name, size_t nlen)
-{
-	struct file *f;
-	size_t i = 0;
-
-	if (s->cap > 0)
-		for (i = (size_t)hash64(name, nlen) & (s->cap - 1); s->files[i].name != NULL;
-		    i = (i + 1) & (s->cap - 1))
-			if (s->files[i].nlen == nlen && memcmp(s->files[i].name, name, nlen) == 0)
-				return &s->files[i];
-	if ((s->nfiles + 1) * 2 > s->cap)
-		return files_grow(s) < 0 ? NULL : files_get(s, name, nlen);
-	f = &s->files[i];
-	if ((f->body = file_read(s->dir, name, nlen)) == NULL)
-		return NULL;
-	if ((f->name = xstrndup(name, nlen)) == NULL) {
-		blob_unref(f->body);
-		f->body = NULL;
-		return NULL;
-	}
-	f->nlen = nlen;
-	s->nfiles++;
-	return f;
-}
-
-/* The next "gen0-" in [p, end), or NULL. (memmem is not POSIX.) */
-static const char *
-gen0_find(const char *p, const char *end)
-{
-	while ((p = memchr(p, 'g', (size_t)(end - p))) != NULL) {
-		if (end - p >= 5 && memcmp(p, "gen0-", 5) == 0)
-			return p;
-		p++;
-	}
-	return NULL;
-}
-
-/* Body b of generation gen: each "gen0-" becomes "genN-", so the length
- * changes once N has two digits. NULL when out of memory. */
-static struct blob *
-gen_apply(const struct blob *b, unsigned gen)
-{
-	const char *p, *q, *end = b->data + b->len;
-	char to[16];
-	size_t tlen = (size_t)snprintf(to, sizeof to, "gen%u-", gen), n = 0, len;
-	struct blob *v;
-	char *w;
-
-	for (p = b->data; (q = gen0_find(p, end)) != NULL; p = q + 5)
-		n++;
-	if ((v = blob_new(b->len - n * 5 + n * tlen)) == NULL)
-		return NULL;
-	w = v->data;
-	for (p = b->data; (q = gen0_find(p, end)) != NULL; p = q + 5) {
-		len = (size_t)(q - p);
-		memcpy(w, p, len);
-		memcpy(w + len, to, tlen);
-		w += len + tlen;
-	}
-	memcpy(w, p, (size_t)(end - p));
-	return v;
-}
-
-/* f's body in the current generation, one more reference for the caller;
- * each file's variant is made once per generation. */
-static struct blob *
-file_body(struct server *s, struct file *f)
-{
-	if (s->gen == 0)
-		return blob_ref(f->body);
-	if (f->var == NULL && (f->var = gen_apply(f->body, s->gen)) == NULL)
-		return NULL;
-	return blob_ref(f->var);
-}
-
-/* Drops the last generation's variants: at 16,000 feeds each is hundreds
- * of MiB, and a connection still sending one holds its own reference. */
-static void
-server_set_gen(struct server *s, unsigned gen)
-{
-	size_t i;
-
-	if (gen == s->gen)
-		return;
-	s->gen = gen;
-	for (i = 0; i < s->cap; i++) {
-		blob_unref(s->files[i].var);
-		s->files[i].var = NULL;
-	}
-}
 
 /* The length of the head in p up to and with its empty line (CRLF or bare
  * LF line ends, as Python accepts both), 0 while incomplete. */
@@ -424,22 +211,22 @@ request_answer(struct server *s, struct conn *c, const struct request *r)
 	while (nlen > 0 && *name == '/')
 		name++, nlen--;
 	if (gen_path(name, nlen, &gen)) {
-		server_set_gen(s, gen);
+		files_set_gen(&s->ft, gen);
 		respond(c, "200 OK", "", blob_ref(s->ok));
 		return;
 	}
 	if (nlen == 0 || *name == '.' || memchr(name, '/', nlen) || memchr(name, '\0', nlen) ||
-	    (f = files_get(s, name, nlen)) == NULL) {
+	    (f = files_get(&s->ft, name, nlen)) == NULL) {
 		respond(c, "404 Not Found", "", NULL);
 		return;
 	}
-	snprintf(etag, sizeof etag, "\"%zx-%u\"", f->body->len, s->gen);
+	snprintf(etag, sizeof etag, "\"%zx-%u\"", f->body->len, s->ft.gen);
 	if (r->inm != NULL && r->inmlen == strlen(etag) && memcmp(r->inm, etag, r->inmlen) == 0) {
 		snprintf(fields, sizeof fields, "ETag: %s\r\n", etag);
 		respond(c, "304 Not Modified", fields, NULL);
 		return;
 	}
-	if ((body = file_body(s, f)) == NULL) {
+	if ((body = file_body(&s->ft, f)) == NULL) {
 		c->closing = 1;
 		respond(c, "500 Internal Server Error", "", NULL);
 		return;
@@ -694,12 +481,7 @@ server_free(struct server *s)
 
 	while (s->conns != NULL)
 		conn_close(s, s->conns);
-	for (i = 0; i < s->cap; i++) {
-		free(s->files[i].name);
-		blob_unref(s->files[i].body);
-		blob_unref(s->files[i].var);
-	}
-	free(s->files);
+	files_free(&s->ft);
 	for (i = 0; i < s->nls; i++)
 		if (s->ls[i].fd >= 0)
 			close(s->ls[i].fd);
@@ -723,7 +505,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	memset(&s, 0, sizeof s);
-	s.dir = argv[1];
+	s.ft.dir = argv[1];
 	s.sig.fd = -1;
 	s.nls = (size_t)argc - 2;
 	s.ep = epoll_create1(EPOLL_CLOEXEC);
