@@ -135,10 +135,10 @@ store_hit(struct run *r, struct prep_hit *ph)
 	return rc;
 }
 
-/* Dedups and records one prepared item and, when it is new, its mentions.
- * 0, or -1 when the store failed. */
+/* Dedups and records one prepared item of a batch parsed at now and, when
+ * it is new, its mentions. 0, or -1 when the store failed. */
 static int
-store_prepared(struct run *r, struct prep_item *pi)
+store_prepared(struct run *r, struct prep_item *pi, int64_t now)
 {
 	const char *feed = r->feed->name, *hash = pi->hash[0] ? pi->hash : NULL;
 	size_t i;
@@ -150,7 +150,7 @@ store_prepared(struct run *r, struct prep_item *pi)
 	if ((seen = store_item_seen(r->s, feed, &pi->it, hash)) != 0)
 		return seen < 0 ? -1 : 0;
 	run_clock_enter(&r->st->clock, STAGE_STORE);
-	if (store_add_item(r->s, feed, &pi->it, hash, time(NULL)) < 0)
+	if (store_add_item(r->s, feed, &pi->it, hash, now) < 0)
 		return -1;
 	r->st->new_items++;
 	r->feed_new++;
@@ -165,7 +165,8 @@ store_prepared(struct run *r, struct prep_item *pi)
 }
 
 /* Records a feed's prepared batch in one transaction, in the order the
- * fetches finished, then the caller's progress display, if any. Frees b. */
+ * fetches finished, then the caller's progress display, if any. b goes on
+ * r->spent, for the next worker to free. */
 static void
 store_batch(struct run *r, struct feed_batch *b)
 {
@@ -188,7 +189,7 @@ store_batch(struct run *r, struct feed_batch *b)
 		log_info("feed %s: repaired %u problem(s) in the document",
 		    fr->feed->name, b->recovered);
 	for (i = 0; i < b->n && !r->store_failed; i++)
-		if (store_prepared(r, &b->items[i]) < 0)
+		if (store_prepared(r, &b->items[i], b->now) < 0)
 			r->store_failed = 1;
 	if (r->store_failed) {
 		store_rollback(r->s);

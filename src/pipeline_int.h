@@ -83,8 +83,9 @@ int prep_worker_init(struct prep_worker *w, const struct prep_ctx *px,
     struct run_clock *k);
 void prep_worker_clear(struct prep_worker *w);
 /* The workq_fn: parses batch->job (a struct feed_batch *task) into items
- * and hits, with w (a struct prep_worker *). Parse failures are left in
- * the job (ok 0, error) as the fetcher leaves its own. */
+ * and hits, with w (a struct prep_worker *). The job must have a body (ok,
+ * not a 304): pipeline.c stores the others without a worker. Parse
+ * failures are left in the job (ok 0, error) as the fetcher leaves its own. */
 void prep_feed(void *task, void *w);
 /* A new batch for job; NULL when out of memory. */
 struct feed_batch *prep_batch_new(struct fetch_job *job);

@@ -274,8 +274,6 @@ prep_feed(void *task, void *worker)
 	prep_batch_free(b->spent);
 	b->spent = NULL;
 	b->now = time(NULL);
-	if (!job->ok || job->not_modified)
-		return;
 	run_clock_enter(w->k, STAGE_PARSE);
 	{
 		struct parse_source src = {
