@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "item.h"
+#include "parse.h"
+#include "util.h"
 
 #define MAXGOT 8
 
@@ -40,6 +42,20 @@ got_free(struct got *g)
 	for (i = 0; i < g->n && i < MAXGOT; i++)
 		item_clear(&g->v[i]);
 	memset(g, 0, sizeof *g);
+}
+
+/* A copy of the first item's title src parses to (the caller frees), or
+ * NULL when it fails, has no items or the first has no title. */
+static inline char *
+first_title(const struct parse_source *src)
+{
+	struct got g = {0};
+	char err[256], *t = NULL;
+
+	if (parse_feed(src, collect, &g, NULL, err, sizeof err) == 0 && g.n)
+		t = xstrdup(g.v[0].title);
+	got_free(&g);
+	return t;
 }
 
 /* The whole file at path, NUL-terminated, its length in *len; the caller

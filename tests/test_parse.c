@@ -226,13 +226,8 @@ xml_title(const char *doc, const char *content_type)
 		.feed = "t", .data = doc, .len = strlen(doc), .fetch_time = FETCH_TIME,
 		.type = PARSE_RSS, .content_type = content_type
 	};
-	struct got g = {0};
-	char err[256], *t = NULL;
 
-	if (parse_feed(&src, collect, &g, NULL, err, sizeof err) == 0 && g.n)
-		t = xstrdup(g.v[0].title);
-	got_free(&g);
-	return t;
+	return first_title(&src);
 }
 
 #define SJIS_NIHON "\x93\xfa\x96\x7b" /* "日本" in Shift_JIS */

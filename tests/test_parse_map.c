@@ -193,13 +193,8 @@ html_title(const char *page, const char *content_type, const char *charset)
 		.feed = "t", .data = page, .len = strlen(page), .fetch_time = FETCH_TIME,
 		.type = PARSE_HTML, .map = &m, .content_type = content_type, .charset = charset
 	};
-	struct got g = {0};
-	char err[256], *t = NULL;
 
-	if (parse_feed(&src, collect, &g, NULL, err, sizeof err) == 0 && g.n)
-		t = xstrdup(g.v[0].title);
-	got_free(&g);
-	return t;
+	return first_title(&src);
 }
 
 /* A page's charset from HTTP when it has no <meta> or BOM, and over a
