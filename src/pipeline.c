@@ -140,18 +140,16 @@ store_hit(struct run *r, struct prep_hit *ph)
 static int
 store_prepared(struct run *r, struct prep_item *pi, int64_t now)
 {
-	const char *feed = r->feed->name, *hash = pi->hash[0] ? pi->hash : NULL;
+	const char *feed = r->feed->name;
 	size_t i;
-	int seen;
+	int added;
 
 	r->st->items++;
 	r->feed_items++;
 	run_clock_enter(&r->st->clock, STAGE_DEDUP);
-	if ((seen = store_item_seen(r->s, feed, &pi->it, hash)) != 0)
-		return seen < 0 ? -1 : 0;
+	if ((added = store_item_add(r->s, &pi->keys, now)) != 1)
+		return added < 0 ? -1 : 0;
 	run_clock_enter(&r->st->clock, STAGE_STORE);
-	if (store_add_item(r->s, feed, &pi->it, hash, now) < 0)
-		return -1;
 	r->st->new_items++;
 	r->feed_new++;
 	if (pi->nerr) {
@@ -330,7 +328,7 @@ wake_pipe(int fd[2])
 	return 0;
 }
 
-/* Starts c->threads workers with a queue of 2 x threads + 2 feeds (parsed
+/* Starts c->threads workers with a queue of 8 x threads + 2 feeds (parsed
  * or being parsed, not yet stored: what bounds the memory they hold); with
  * threads = 1, none: each feed is prepared on this thread as it arrives.
  * 0, or -1 with the reason logged. */
@@ -365,7 +363,7 @@ pool_start(struct run *r, struct pool *p)
 		log_error("cannot start the workers: %s", strerror(errno));
 		return -1;
 	}
-	if (!(r->q = workq_new(n, 2 * (size_t)n + 2, prep_feed, ctx, on_ready, r))) {
+	if (!(r->q = workq_new(n, 8 * (size_t)n + 2, prep_feed, ctx, on_ready, r))) {
 		log_error("cannot start %u worker threads", n);
 		return -1;
 	}

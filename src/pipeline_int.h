@@ -44,7 +44,7 @@ struct prep_hit {
 
 struct prep_item {
 	struct item it;        /* taken from the parser */
-	char hash[17];         /* content hash, "" for short texts */
+	struct item_keys keys; /* what the store dedups it by */
 	unsigned nerr;         /* brands the matcher skipped ... */
 	char *warn;            /* ... and the first one's reason, or NULL */
 	struct prep_hit *hits;

@@ -1,8 +1,8 @@
 /* The part of a feed's work that touches no database, done by a worker
  * thread (or inline when the pass runs single-threaded): parse the body,
- * and for every item its content hash and each brand's mention, fully
- * built, as pipeline.c's store step will want it. Whether an item is new
- * is only known there; seen items' mentions are then dropped. */
+ * and for every item the hashes the store knows it by and each brand's
+ * mention, fully built, as pipeline.c's store step will want it. Whether
+ * an item is new is only known there; seen items' mentions are dropped. */
 #include "pipeline_int.h"
 
 #include <stdio.h>
@@ -14,10 +14,6 @@
 #include "match.h"
 #include "record.h"
 #include "util.h"
-
-/* Items shorter than this get no content hash: "Love it!" posted to two
- * feeds by two people is two mentions, not one syndicated post. */
-#define MIN_HASHED_TEXT 64
 
 int
 prep_worker_init(struct prep_worker *w, const struct prep_ctx *px,
@@ -182,20 +178,6 @@ build_hit(struct prep_worker *w, const char *feed, const struct item *it,
 	return (ph->json = record_mention(m)) ? 0 : -1;
 }
 
-static void
-content_hash(const struct item *it, char out[17])
-{
-	size_t tl = it->title ? strlen(it->title) : 0, xl = it->text ? strlen(it->text) : 0;
-	uint64_t h;
-
-	out[0] = '\0';
-	if (tl + xl < MIN_HASHED_TEXT)
-		return;
-	h = hash64(it->title ? it->title : "", tl + 1);
-	h = hash64_more(h, it->text ? it->text : "", xl);
-	hash64_hex(h, out);
-}
-
 /* Matches the item and builds its mentions. 0, or -1 out of memory. */
 static int
 prep_hits(struct prep_worker *w, const char *feed, struct prep_item *pi,
@@ -253,7 +235,7 @@ on_item(struct item *it, void *ctx)
 	memset(pi, 0, sizeof *pi);
 	pi->it = *it;     /* the parser lets us take the fields */
 	item_init(it);
-	content_hash(&pi->it, pi->hash);
+	store_item_keys(pc->feed, &pi->it, &pi->keys);
 	if (prep_hits(pc->w, pc->feed, pi, b->now) < 0)
 		b->nomem = 1;
 	run_clock_enter(pc->w->k, STAGE_PARSE);

@@ -14,7 +14,7 @@ enum run_stage {
 	STAGE_SETUP,   /* lexicons, matcher, state database */
 	STAGE_FETCH,   /* waiting for transfers (curl's own work included) */
 	STAGE_PARSE,
-	STAGE_DEDUP,   /* have we seen this item? */
+	STAGE_DEDUP,   /* have we seen this item? (recording it if not) */
 	STAGE_MATCH,
 	STAGE_SCORE,   /* sentiment and its reason */
 	STAGE_STORE,   /* record building, inserts, commits */

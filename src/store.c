@@ -84,6 +84,18 @@ static const char *const migrations[] = {
 	 * and the counts use mentions_pub_counts, the alert rules
 	 * mentions_brand_created): the index only cost every insert. */
 	"DROP INDEX mentions_brand_pub;",
+	/* 9: an item's key is its rowid (store_items.c says why); items are
+	 * then no longer in the order seen, so pruning them reads the table,
+	 * which meta's items_pruned spaces out. */
+	"CREATE TABLE items9 (id INTEGER PRIMARY KEY, feed INTEGER NOT NULL,"
+	"  link INTEGER, content INTEGER, seen INTEGER NOT NULL);"
+	"INSERT OR IGNORE INTO items9 SELECT earshot_rowid(feed, key), feed, link,"
+	"  content, seen FROM items;"
+	"DROP TABLE items;"
+	"ALTER TABLE items9 RENAME TO items;"
+	"CREATE INDEX items_link ON items(link, feed) WHERE link IS NOT NULL;"
+	"CREATE INDEX items_content ON items(content) WHERE content IS NOT NULL;"
+	"CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID;",
 };
 
 const char *
@@ -218,6 +230,7 @@ store_close(struct store *s)
 		return;
 	for (i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].st);
+	store_items_close(s);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);
@@ -497,18 +510,42 @@ store_shrink_cache(struct store *s)
 	return 0;
 }
 
+/* How often the items table is read through for expired items: items
+ * are kept by the day, and reading 800,000 rows at every run would be
+ * most of a run where every feed answers 304. */
+#define ITEMS_PRUNE_EVERY 3600
+
+/* Deletes the items first seen before cut, unless that was done less than
+ * ITEMS_PRUNE_EVERY ago (or the clock stepped back since). 0 or -1. */
+static int
+prune_items(struct store *s, int64_t cut, int64_t now)
+{
+	sqlite3_stmt *st = store_prep(s, "SELECT value FROM meta WHERE name = 'items_pruned'");
+	int64_t last = -1;
+
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		last = sqlite3_column_int64(st, 0);
+	store_release(st);
+	if (last >= 0 && now >= last && now - last < ITEMS_PRUNE_EVERY)
+		return 0;
+	if (!(st = store_prep(s, "DELETE FROM items WHERE seen < ?1")))
+		return -1;
+	sqlite3_bind_int64(st, 1, cut);
+	if (store_done(s, st) < 0 ||
+	    !(st = store_prep(s, "INSERT OR REPLACE INTO meta VALUES ('items_pruned', ?1)")))
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	return store_done(s, st);
+}
+
 int
 store_prune(struct store *s, long keep_days, int64_t now)
 {
 	int64_t cut = now - (int64_t)keep_days * 86400;
 	sqlite3_stmt *st;
 	static const char *const sql[] = {
-		/* Items are appended as seen, so the expired ones are those
-		 * before the first one kept: a seek, with no index on seen to
-		 * update for each new item. (Should the clock step back, rows
-		 * after that one are kept a little longer, never pruned early.) */
-		"DELETE FROM items WHERE id < coalesce((SELECT id FROM items WHERE"
-		" seen >= ?1 ORDER BY id LIMIT 1), (SELECT max(id) + 1 FROM items))",
 		"DELETE FROM mentions WHERE created < ? AND exported = 1",
 		/* Only alerts every channel has delivered; pending ones stay. */
 		"DELETE FROM alerts WHERE created < ?1 AND NOT EXISTS (SELECT 1 FROM"
@@ -517,6 +554,8 @@ store_prune(struct store *s, long keep_days, int64_t now)
 	};
 	size_t i;
 
+	if (prune_items(s, cut, now) < 0)
+		return -1;
 	for (i = 0; i < NELEM(sql); i++) {
 		if (!(st = store_prep(s, sql[i])))
 			return -1;
@@ -526,4 +565,3 @@ store_prune(struct store *s, long keep_days, int64_t now)
 	}
 	return 0;
 }
-

@@ -66,13 +66,21 @@ int store_feed_state(struct store *s, const char *feed, struct feed_state *st);
 int store_save_feed_state(struct store *s, const char *feed,
     const struct feed_state *st);
 
+/* What the store knows an item by: 64-bit hashes, from store_item_keys,
+ * which any thread may call. 0 is "none". */
+struct item_keys {
+	uint64_t key;          /* the feed and the item's id */
+	uint64_t feed;
+	uint64_t link;         /* 0: no link */
+	uint64_t content;      /* title and text; 0: too short to compare */
+};
+void store_item_keys(const char *feed, const struct item *it, struct item_keys *k);
 /* 1 if an item with this feed+id, or this link in another feed, or this
- * content hash was seen before; 0 if new; -1 on error. */
-int store_item_seen(struct store *s, const char *feed, const struct item *it,
-    const char *content_hash);
-/* Records the item as seen. 0 or -1. */
-int store_add_item(struct store *s, const char *feed, const struct item *it,
-    const char *content_hash, int64_t now);
+ * content was seen before; 0 if new; -1 on error. */
+int store_item_seen(struct store *s, const struct item_keys *k);
+/* Records the item as seen unless it was: 1 recorded (new), 0 seen
+ * before (by store_item_seen's rules), -1 on error. */
+int store_item_add(struct store *s, const struct item_keys *k, int64_t now);
 
 /* Records a mention and json, its record for mentions.jsonl (ignored if its
  * id exists: returns 1). 0, 1 or -1. */
@@ -122,7 +130,8 @@ void store_counts_free(struct brand_counts *c, long n);
  * is the larger of the two, not their sum. 0, or -1 (store_error says). */
 int store_shrink_cache(struct store *s);
 
-/* Deletes items, mentions and delivered alerts older than keep_days. */
+/* Deletes mentions and delivered alerts older than keep_days, and seen
+ * items too (at most once an hour: see ITEMS_PRUNE_EVERY). */
 int store_prune(struct store *s, long keep_days, int64_t now);
 
 /* Counts brand's mentions created in n windows of width seconds from

@@ -16,6 +16,7 @@ struct store {
 	} cache[48];    /* prepared statements, finalised by store_close */
 	size_t ncache;
 	struct timespec batch_start; /* of the open batch; tv_sec 0: none */
+	struct item_filter *filter;  /* store_items.c's; NULL until needed */
 };
 
 /* The prepared statement for sql, a string literal (the pointer is the
@@ -32,8 +33,11 @@ int store_done(struct store *s, sqlite3_stmt *st);
 char *store_col_text(sqlite3_stmt *st, int i);
 
 /* Registers the SQL functions earshot_key(feed, id), earshot_feed(feed),
- * earshot_link(link) and earshot_content(hex), the hashes the items table
- * holds (store_items.c), for migrations. 0 or -1. */
+ * earshot_link(link), earshot_content(hex) and earshot_rowid(feed, key),
+ * the hashes the items table holds (store_items.c), for migrations. 0 or
+ * -1. */
 int store_items_functions(sqlite3 *db);
+/* Frees the items' filter (store_close; also after a failure to build it). */
+void store_items_close(struct store *s);
 
 #endif

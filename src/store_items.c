@@ -1,21 +1,51 @@
 /* Seen items, the dedup state. Rows hold 64-bit hashes, not the texts:
  * every item of every full pass is looked up and most are inserted, and
  * with TEXT columns that was a third of a run's CPU (five b-trees keyed by
- * long strings). Rows are appended in the order seen (prune cuts the
- * oldest); the lookups read three small integer indexes alone, the one by
- * feed and id led by the feed so that a feed's items share pages.
+ * long strings).
  *
- * A false "seen" needs two different items with equal 64-bit hashes: at a
- * million items kept that is a chance of about 3e-8 (n^2 / 2^65), far
- * below the odds of a feed reusing a guid. */
+ * An item's key (feed and id) is its rowid, so that the table is the key's
+ * index and the insert its own uniqueness check: one b-tree fewer to write
+ * per item than a table with a separate key index, and no lookup before
+ * the insert. The top ROWID_FEED_BITS of the rowid are the feed's, so a
+ * feed's items share pages and a batch dirties a few, not fifty. The link
+ * and content indexes serve the cross-feed rules; a Bloom filter of the
+ * links and contents kept (built from the table on first use) says when
+ * an item cannot match them, which for new items is nearly always, so a
+ * new item costs its insert and no lookups.
+ *
+ * A false "seen" needs two different items of one feed with equal 52-bit
+ * hashes (a million items over a thousand feeds: about 1e-7), or two
+ * equal 64-bit link or content hashes; both far below the odds of a feed
+ * reusing a guid. */
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "store.h"
 #include "store_int.h"
 #include "util.h"
+
+/* Items shorter than this get no content hash: "Love it!" posted to two
+ * feeds by two people is two mentions, not one syndicated post. */
+#define MIN_HASHED_TEXT 64
+
+#define ROWID_FEED_BITS 12
+
+/* The filter starts at 2^23 bits (1 MiB: half a million items at 8 bits a
+ * hash) and doubles, rebuilt from the table, when it holds more hashes
+ * than bits / 8. It is blocked: a hash's three bits lie in one 64-bit
+ * word, one cache miss a lookup, not three (they were 13% of the store's
+ * time), for a few more false positives (about 5% at 8 bits a hash, each
+ * costing two index lookups). */
+#define FILTER_MIN_WORDS (1u << 17)
+
+struct item_filter {
+	uint64_t *words;
+	uint64_t mask;         /* words - 1, a power of two */
+	uint64_t n;            /* hashes added */
+};
 
 /* The unsigned hash as SQLite's signed 64-bit integer, without relying on
  * implementation-defined conversion. */
@@ -26,26 +56,54 @@ as_int64(uint64_t h)
 }
 
 static uint64_t
+as_uint64(int64_t v)
+{
+	return v < 0 ? ~(uint64_t)(-(v + 1)) : (uint64_t)v;
+}
+
+/* 0 means "none" in struct item_keys: a real hash of 0 becomes 1. */
+static uint64_t
+nonzero(uint64_t h)
+{
+	return h ? h : 1;
+}
+
+static uint64_t
 feed_hash(const char *feed)
 {
 	return hash64(feed, strlen(feed) + 1);
 }
 
-/* hash64(feed \0 id): continues the feed's hash, so one pass over each. */
+/* The rowid: the feed's top bits over the top bits of hash64(feed \0 id). */
 static uint64_t
-key_hash(uint64_t feed, const char *id)
+item_rowid(uint64_t feed, uint64_t key)
 {
-	return hash64_more(feed, id, strlen(id));
+	return (feed & ~(UINT64_MAX >> ROWID_FEED_BITS)) | (key >> ROWID_FEED_BITS);
 }
 
 static uint64_t
-link_hash(const char *link)
+content_of(const char *title, const char *text)
 {
-	return hash64(link, strlen(link));
+	size_t tl = title ? strlen(title) : 0, xl = text ? strlen(text) : 0;
+
+	if (tl + xl < MIN_HASHED_TEXT)
+		return 0;
+	return nonzero(hash64_more(hash64(title ? title : "", tl + 1), text ? text : "", xl));
 }
 
-/* The pipeline's content hash is 16 hex digits of a hash64: stored as that
- * number. Anything else (never written by earshot) is hashed. */
+void
+store_item_keys(const char *feed, const struct item *it, struct item_keys *k)
+{
+	uint64_t fh = feed_hash(feed);
+
+	k->feed = fh;
+	k->key = item_rowid(fh, hash64_more(fh, it->id, strlen(it->id)));
+	k->link = it->link ? nonzero(hash64(it->link, strlen(it->link))) : 0;
+	k->content = content_of(it->title, it->text);
+}
+
+/* For the migration to schema 8: the content hash was 16 hex digits of
+ * the same hash; anything else (never written by earshot) is hashed. */
 static uint64_t
 content_value(const char *hex)
 {
@@ -65,20 +123,24 @@ sql_hash(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	const char *a = (const char *)sqlite3_value_text(argv[0]);
 	uint64_t h;
 
-	if (!a) {
+	if (*kind == 'r') {
+		h = item_rowid(as_uint64(sqlite3_value_int64(argv[0])),
+		    as_uint64(sqlite3_value_int64(argv[1])));
+	} else if (!a) {
 		sqlite3_result_null(cx);
 		return;
-	}
-	if (argc == 2) {
+	} else if (argc == 2) {
 		const char *b = (const char *)sqlite3_value_text(argv[1]);
+		uint64_t fh = feed_hash(a);
 
-		h = key_hash(feed_hash(a), b ? b : "");
-	} else if (*kind == 'f')
+		h = hash64_more(fh, b ? b : "", b ? strlen(b) : 0);
+	} else if (*kind == 'f') {
 		h = feed_hash(a);
-	else if (*kind == 'l')
-		h = link_hash(a);
-	else
+	} else if (*kind == 'l') {
+		h = nonzero(hash64(a, strlen(a)));
+	} else {
 		h = content_value(a);
+	}
 	sqlite3_result_int64(cx, as_int64(h));
 }
 
@@ -87,7 +149,7 @@ store_items_functions(sqlite3 *db)
 {
 	static const struct { const char *name; int argc; } fn[] = {
 		{ "earshot_key", 2 }, { "earshot_feed", 1 }, { "earshot_link", 1 },
-		{ "earshot_content", 1 },
+		{ "earshot_content", 1 }, { "earshot_rowid", 2 },
 	};
 	size_t i;
 
@@ -99,23 +161,113 @@ store_items_functions(sqlite3 *db)
 	return 0;
 }
 
-/* Binds ?1 key, ?2 feed, ?3 link, ?4 content (NULL link or hash: NULL). */
-static void
-bind_item(sqlite3_stmt *st, const char *feed, const struct item *it,
-    const char *content_hash)
+/* The filter's word and bits come from a mix of the hash (splitmix64's
+ * finaliser), so that its low bits, FNV-1a's weakest, are not used raw. */
+static uint64_t
+mix(uint64_t h)
 {
-	uint64_t fh = feed_hash(feed);
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}
 
-	sqlite3_bind_int64(st, 1, as_int64(key_hash(fh, it->id)));
-	sqlite3_bind_int64(st, 2, as_int64(fh));
-	if (it->link)
-		sqlite3_bind_int64(st, 3, as_int64(link_hash(it->link)));
+/* The word of h and its three bits in it. */
+static uint64_t *
+filter_word(const struct item_filter *f, uint64_t h, uint64_t *bits)
+{
+	uint64_t m = mix(h);
+
+	*bits = 1ULL << (m >> 58) | 1ULL << (m >> 52 & 63) | 1ULL << (m >> 46 & 63);
+	return &f->words[m & f->mask];
+}
+
+static void
+filter_add(struct item_filter *f, uint64_t h)
+{
+	uint64_t bits, *w = filter_word(f, h, &bits);
+
+	*w |= bits;
+	f->n++;
+}
+
+static int
+filter_has(const struct item_filter *f, uint64_t h)
+{
+	uint64_t bits, *w = filter_word(f, h, &bits);
+
+	return (*w & bits) == bits;
+}
+
+void
+store_items_close(struct store *s)
+{
+	if (s->filter)
+		free(s->filter->words);
+	free(s->filter);
+	s->filter = NULL;
+}
+
+static int64_t
+count_items(struct store *s)
+{
+	sqlite3_stmt *st = store_prep(s, "SELECT count(*) FROM items");
+	int64_t n = -1;
+
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
 	else
-		sqlite3_bind_null(st, 3);
-	if (content_hash)
-		sqlite3_bind_int64(st, 4, as_int64(content_value(content_hash)));
-	else
-		sqlite3_bind_null(st, 4);
+		log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+	store_release(st);
+	return n;
+}
+
+/* (Re)builds the filter from every link and content hash in the table,
+ * with 16 bits for each (twice what it needs, to grow into). 0, or -1
+ * (logged; the filter is then dropped, to be built again). */
+static int
+filter_build(struct store *s)
+{
+	struct item_filter *f = s->filter;
+	uint64_t words = FILTER_MIN_WORDS, *nw;
+	int64_t rows = count_items(s);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (rows < 0)
+		return -1;
+	while (words * 64 / 16 < 2 * (uint64_t)rows)
+		words *= 2;
+	if ((!f && !(f = s->filter = calloc(1, sizeof *f))) ||
+	    !(nw = calloc(words, sizeof *nw))) {
+		log_error("%s: out of memory", s->path);
+		store_items_close(s);
+		return -1;
+	}
+	free(f->words);
+	f->words = nw;
+	f->mask = words - 1;
+	f->n = 0;
+	if (!(st = store_prep(s, "SELECT link, content FROM items"))) {
+		store_items_close(s);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+			filter_add(f, as_uint64(sqlite3_column_int64(st, 0)));
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			filter_add(f, as_uint64(sqlite3_column_int64(st, 1)));
+	}
+	store_release(st);
+	if (rc != SQLITE_DONE) {
+		log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+		store_items_close(s);
+		return -1;
+	}
+	return 0;
 }
 
 /* 1 if sql with ?1 = v (and ?2 = feed, if it has a ?2) finds a row, 0 if
@@ -123,54 +275,102 @@ bind_item(sqlite3_stmt *st, const char *feed, const struct item *it,
  * from its index alone and the next is skipped after a match (a MULTI-INDEX
  * OR cost 15% more). */
 static int
-probe(struct store *s, const char *sql, int64_t v, int64_t feed)
+probe(struct store *s, const char *sql, uint64_t v, uint64_t feed)
 {
 	sqlite3_stmt *st = store_prep(s, sql);
 	int rc;
 
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, v);
+	sqlite3_bind_int64(st, 1, as_int64(v));
 	if (sqlite3_bind_parameter_count(st) > 1)
-		sqlite3_bind_int64(st, 2, feed);
+		sqlite3_bind_int64(st, 2, as_int64(feed));
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return 1;
-	return rc == SQLITE_DONE ? 0 : -1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+/* The cross-feed rules: the same link in another feed, or the same
+ * content anywhere. NULL link or hash compares equal to nothing. */
+static int
+seen_elsewhere(struct store *s, const struct item_keys *k)
+{
+	int rc = 0;
+
+	if (k->link)
+		rc = probe(s, "SELECT 1 FROM items WHERE link = ?1 AND feed <> ?2 LIMIT 1",
+		    k->link, k->feed);
+	if (rc == 0 && k->content)
+		rc = probe(s, "SELECT 1 FROM items WHERE content = ?1 LIMIT 1", k->content, 0);
+	return rc;
+}
+
+/* 1 when the filter cannot rule out the cross-feed rules for k, 0 when it
+ * can, -1 when it could not be built. */
+static int
+maybe_elsewhere(struct store *s, const struct item_keys *k)
+{
+	if (!s->filter && filter_build(s) < 0)
+		return -1;
+	return (k->link && filter_has(s->filter, k->link)) ||
+	    (k->content && filter_has(s->filter, k->content));
+}
+
+/* Within one feed the id decides: review feeds (App Store) give every
+ * review the app's link. */
+static int
+seen_key(struct store *s, const struct item_keys *k)
+{
+	return probe(s, "SELECT 1 FROM items WHERE id = ?1", k->key, 0);
 }
 
 int
-store_item_seen(struct store *s, const char *feed, const struct item *it,
-    const char *content_hash)
+store_item_seen(struct store *s, const struct item_keys *k)
 {
-	uint64_t fh = feed_hash(feed);
-	int rc;
+	int rc = seen_key(s, k);
 
-	/* Within one feed the id decides: review feeds (App Store) give every
-	 * review the app's link. Across feeds the same link is the same post
-	 * syndicated. A NULL link or hash compares equal to nothing. */
-	rc = probe(s, "SELECT 1 FROM items WHERE feed = ?2 AND key = ?1",
-	    as_int64(key_hash(fh, it->id)), as_int64(fh));
-	if (rc == 0 && it->link)
-		rc = probe(s, "SELECT 1 FROM items WHERE link = ?1 AND feed <> ?2 LIMIT 1",
-		    as_int64(link_hash(it->link)), as_int64(fh));
-	if (rc == 0 && content_hash)
-		rc = probe(s, "SELECT 1 FROM items WHERE content = ?1 LIMIT 1",
-		    as_int64(content_value(content_hash)), 0);
+	if (rc == 0 && (rc = maybe_elsewhere(s, k)) == 1)
+		rc = seen_elsewhere(s, k);
 	return rc;
 }
 
 int
-store_add_item(struct store *s, const char *feed, const struct item *it,
-    const char *content_hash, int64_t now)
+store_item_add(struct store *s, const struct item_keys *k, int64_t now)
 {
-	sqlite3_stmt *st = store_prep(s, "INSERT OR IGNORE INTO items (key, feed, link,"
-	    " content, seen) VALUES (?1, ?2, ?3, ?4, ?5)");
+	sqlite3_stmt *st;
+	int rc = maybe_elsewhere(s, k);
 
-	if (!st)
+	if (rc < 0)
 		return -1;
-	bind_item(st, feed, it, content_hash);
+	/* An item seen before in its own feed is "maybe" (its link and content
+	 * are in the filter): its key, a rowid lookup, is checked first. A
+	 * new item is nearly always "no": the insert checks its key. */
+	if (rc == 1 && ((rc = seen_key(s, k)) != 0 || (rc = seen_elsewhere(s, k)) != 0))
+		return rc < 0 ? -1 : 0;
+	if (!(st = store_prep(s, "INSERT OR IGNORE INTO items (id, feed, link, content,"
+	    " seen) VALUES (?1, ?2, ?3, ?4, ?5)")))
+		return -1;
+	sqlite3_bind_int64(st, 1, as_int64(k->key));
+	sqlite3_bind_int64(st, 2, as_int64(k->feed));
+	if (k->link)
+		sqlite3_bind_int64(st, 3, as_int64(k->link));
+	if (k->content)
+		sqlite3_bind_int64(st, 4, as_int64(k->content));
 	sqlite3_bind_int64(st, 5, now);
-	return store_done(s, st);
+	if (store_done(s, st) < 0)
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return 0;       /* the key was there */
+	if (k->link)
+		filter_add(s->filter, k->link);
+	if (k->content)
+		filter_add(s->filter, k->content);
+	if (s->filter->n > (s->filter->mask + 1) * 64 / 8 && filter_build(s) < 0)
+		return -1;
+	return 1;
 }

@@ -101,10 +101,20 @@ iso_date(const char *p, int64_t *t)
 	return 0;
 }
 
+static int
+month_days(int y, int mon)
+{
+	static const unsigned char days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return days[mon] + (mon == 1 && leap);
+}
+
 /* The RFC 822 form nearly every RSS feed writes, "Sun, 02 Sep 2024
  * 02:49:00 +0000" (day name optional, "GMT" or "Z" for the zone), read
  * here because curl_getdate's general parser is slow. Anything else, or
- * out of the plain ranges (day past 28 included), is left to curl: -1. */
+ * out of the plain ranges (a day past the month's end included), is left
+ * to curl: -1. */
 static int
 rfc822_common(const char *p, int64_t *t)
 {
@@ -130,7 +140,8 @@ rfc822_common(const char *p, int64_t *t)
 	} else {
 		return -1;
 	}
-	if (d < 1 || d > 28 || y < 1970 || y > 2999 || h > 23 || mi > 59 || sec > 59)
+	if (d < 1 || y < 1970 || y > 2999 || d > month_days(y, (int)(m - months) / 3) ||
+	    h > 23 || mi > 59 || sec > 59)
 		return -1;
 	tm.tm_year = y - 1900;
 	tm.tm_mon = (int)(m - months) / 3;

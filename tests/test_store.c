@@ -24,6 +24,35 @@ mkitem(const char *id, const char *link)
 	return it;
 }
 
+/* The keys of item it of feed, with content (16 hex digits, or NULL for
+ * none) standing for the hash of its title and text. */
+static struct item_keys
+keys(const char *feed, const struct item *it, const char *content)
+{
+	struct item_keys k;
+
+	store_item_keys(feed, it, &k);
+	k.content = content ? strtoull(content, NULL, 16) : 0;
+	return k;
+}
+
+static int
+seen(struct store *s, const char *feed, const struct item *it, const char *content)
+{
+	struct item_keys k = keys(feed, it, content);
+
+	return store_item_seen(s, &k);
+}
+
+static int
+add(struct store *s, const char *feed, const struct item *it, const char *content,
+    int64_t now)
+{
+	struct item_keys k = keys(feed, it, content);
+
+	return store_item_add(s, &k, now);
+}
+
 static struct mention
 mkmention(const char *id, const char *brand, int label, double compound, int64_t t)
 {
@@ -80,41 +109,45 @@ check_dedup_rules(struct store *s)
 	struct item other = mkitem("a1", "https://x.example/z");
 	struct item fresh = mkitem("fresh", NULL);
 
-	CHECK_INT(store_item_seen(s, "f", &a, NULL), 1);
-	CHECK_INT(store_item_seen(s, "f", &b, NULL), 1);
+	CHECK_INT(seen(s, "f", &a, NULL), 1);
+	CHECK_INT(seen(s, "f", &b, NULL), 1);
 	/* The same link from another feed (syndication) is the same post. */
-	CHECK_INT(store_item_seen(s, "g", &same_link, NULL), 1);
+	CHECK_INT(seen(s, "g", &same_link, NULL), 1);
 	/* In the same feed another id is another item, even with the same
 	 * link (App Store reviews all link to the app). */
-	CHECK_INT(store_item_seen(s, "f", &same_link, NULL), 0);
+	CHECK_INT(seen(s, "f", &same_link, NULL), 0);
 	/* The same guid in another feed with another link is not. */
-	CHECK_INT(store_item_seen(s, "g", &other, NULL), 0);
-	CHECK_INT(store_item_seen(s, "g", &b, NULL), 0);
+	CHECK_INT(seen(s, "g", &other, NULL), 0);
+	CHECK_INT(seen(s, "g", &b, NULL), 0);
 	/* The same content in any feed is. */
-	CHECK_INT(store_item_seen(s, "h", &other, "0123456789abcdef"), 1);
-	CHECK_INT(store_item_seen(s, "f", &fresh, "0123456789abcdef"), 1);
+	CHECK_INT(seen(s, "h", &other, "0123456789abcdef"), 1);
+	CHECK_INT(seen(s, "f", &fresh, "0123456789abcdef"), 1);
 	/* No link and no hash match nothing but the id. */
-	CHECK_INT(store_item_seen(s, "f", &fresh, NULL), 0);
-	CHECK_INT(store_item_seen(s, "f", &fresh, "fedcba9876543210"), 0);
+	CHECK_INT(seen(s, "f", &fresh, NULL), 0);
+	CHECK_INT(seen(s, "f", &fresh, "fedcba9876543210"), 0);
 }
 
 static void
 test_dedup(struct store *s)
 {
 	struct item a = mkitem("a1", "https://x.example/a"), b = mkitem("b1", NULL);
-	struct item c = mkitem("c1", NULL);
+	struct item c = mkitem("c1", NULL), same_link = mkitem("s1", "https://x.example/a");
 
-	CHECK_INT(store_item_seen(s, "f", &a, NULL), 0);
-	CHECK_INT(store_add_item(s, "f", &a, NULL, 10), 0);
-	CHECK_INT(store_item_seen(s, "f", &a, NULL), 1);
-	CHECK_INT(store_add_item(s, "f", &b, "0123456789abcdef", 10), 0);
+	CHECK_INT(seen(s, "f", &a, NULL), 0);
+	CHECK_INT(add(s, "f", &a, NULL, 10), 1);
+	CHECK_INT(seen(s, "f", &a, NULL), 1);
+	CHECK_INT(add(s, "f", &b, "0123456789abcdef", 10), 1);
 	check_dedup_rules(s);
 	/* Two items without link or hash in other feeds stay apart. */
-	CHECK_INT(store_add_item(s, "g", &c, NULL, 10), 0);
-	CHECK_INT(store_item_seen(s, "h", &c, NULL), 0);
-	CHECK_INT(store_item_seen(s, "g", &c, NULL), 1);
-	/* Adding twice is harmless. */
-	CHECK_INT(store_add_item(s, "f", &a, NULL, 10), 0);
+	CHECK_INT(add(s, "g", &c, NULL, 10), 1);
+	CHECK_INT(seen(s, "h", &c, NULL), 0);
+	CHECK_INT(seen(s, "g", &c, NULL), 1);
+	/* Adding twice records it once. */
+	CHECK_INT(add(s, "f", &a, NULL, 10), 0);
+	/* Adding what the cross-feed rules call seen records nothing. */
+	CHECK_INT(add(s, "g", &same_link, NULL, 10), 0);
+	same_link.link = (char *)"https://x.example/elsewhere";
+	CHECK_INT(seen(s, "g", &same_link, NULL), 0);
 }
 
 static int
@@ -236,9 +269,9 @@ test_transactions(struct store *s)
 	struct item it = mkitem("rolled-back", NULL);
 
 	CHECK_INT(store_begin(s), 0);
-	CHECK_INT(store_add_item(s, "f", &it, NULL, 1), 0);
+	CHECK_INT(add(s, "f", &it, NULL, 1), 1);
 	store_rollback(s);
-	CHECK_INT(store_item_seen(s, "f", &it, NULL), 0);
+	CHECK_INT(seen(s, "f", &it, NULL), 0);
 	store_rollback(s);     /* outside a transaction: a no-op */
 }
 
@@ -253,12 +286,12 @@ test_items_migration(void)
 	sqlite3 *db;
 	sqlite3_stmt *st;
 
-	/* Schema 8 changed the items table and dropped an index: put back
-	 * version 7's. */
+	/* Schema 8 changed the items table and dropped an index, 9 changed
+	 * the table again and added meta: put back version 7's. */
 	store_close(s);
 	snprintf(path, sizeof path, "%s/earshot.db", dir);
 	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
-	CHECK_INT(sqlite3_exec(db, "DROP TABLE items;"
+	CHECK_INT(sqlite3_exec(db, "DROP TABLE items; DROP TABLE meta;"
 	    "CREATE TABLE items ("
 	    "  id INTEGER PRIMARY KEY, feed TEXT NOT NULL, item_key TEXT NOT NULL,"
 	    "  link TEXT, content_hash TEXT, published INTEGER, seen INTEGER NOT NULL);"
@@ -279,9 +312,9 @@ test_items_migration(void)
 		return;
 	}
 	check_dedup_rules(s);
-	CHECK_INT(store_item_seen(s, "old", &old, NULL), 1);
+	CHECK_INT(seen(s, "old", &old, NULL), 1);
 	CHECK_INT(store_prune(s, 1, 1000000), 0);
-	CHECK_INT(store_item_seen(s, "old", &old, NULL), 0);
+	CHECK_INT(seen(s, "old", &old, NULL), 0);
 	check_dedup_rules(s);
 	store_close(s);
 
@@ -290,7 +323,7 @@ test_items_migration(void)
 	    " (SELECT count(*) FROM pragma_table_info('items') WHERE type = 'TEXT')",
 	    -1, &st, NULL);
 	CHECK_INT(sqlite3_step(st), SQLITE_ROW);
-	CHECK_INT(sqlite3_column_int(st, 0), 8);
+	CHECK_INT(sqlite3_column_int(st, 0), 9);
 	CHECK_INT(sqlite3_column_int(st, 1), 0);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
@@ -304,21 +337,60 @@ test_items_prune(struct store *s)
 	struct item p3 = mkitem("p3", NULL), q1 = mkitem("q1", NULL);
 	struct item q2 = mkitem("q2", NULL);
 
-	CHECK_INT(store_add_item(s, "p", &p1, NULL, 200000), 0);
-	CHECK_INT(store_add_item(s, "p", &p2, NULL, 200010), 0);
-	CHECK_INT(store_add_item(s, "p", &p3, NULL, 200020), 0);
+	CHECK_INT(add(s, "p", &p1, NULL, 200000), 1);
+	CHECK_INT(add(s, "p", &p2, NULL, 200010), 1);
+	CHECK_INT(add(s, "p", &p3, NULL, 200020), 1);
 	CHECK_INT(store_prune(s, 0, 200010), 0);
-	CHECK_INT(store_item_seen(s, "p", &p1, NULL), 0);
-	CHECK_INT(store_item_seen(s, "p", &p2, NULL), 1);
-	CHECK_INT(store_item_seen(s, "p", &p3, NULL), 1);
+	CHECK_INT(seen(s, "p", &p1, NULL), 0);
+	CHECK_INT(seen(s, "p", &p2, NULL), 1);
+	CHECK_INT(seen(s, "p", &p3, NULL), 1);
 	CHECK_INT(store_prune(s, 0, 300000), 0);
-	CHECK_INT(store_item_seen(s, "p", &p3, NULL), 0);
+	CHECK_INT(seen(s, "p", &p3, NULL), 0);
 	CHECK_INT(store_prune(s, 0, 300000), 0);        /* nothing left */
 	/* After the clock stepped back nothing is pruned early. */
-	CHECK_INT(store_add_item(s, "q", &q1, NULL, 400000), 0);
-	CHECK_INT(store_add_item(s, "q", &q2, NULL, 390000), 0);
+	CHECK_INT(add(s, "q", &q1, NULL, 400000), 1);
+	CHECK_INT(add(s, "q", &q2, NULL, 390000), 1);
 	CHECK_INT(store_prune(s, 0, 395000), 0);
-	CHECK_INT(store_item_seen(s, "q", &q1, NULL), 1);
+	CHECK_INT(seen(s, "q", &q1, NULL), 1);
+	CHECK_INT(seen(s, "q", &q2, NULL), 0);
+	/* The table is read through at most once an hour, or when the clock
+	 * stepped back since. */
+	CHECK_INT(add(s, "q", &q2, NULL, 395000), 1);
+	CHECK_INT(store_prune(s, 0, 395000 + 3599), 0);
+	CHECK_INT(seen(s, "q", &q2, NULL), 1);
+	CHECK_INT(store_prune(s, 0, 395000 + 3600), 0);
+	CHECK_INT(seen(s, "q", &q2, NULL), 0);
+	CHECK_INT(add(s, "q", &q2, NULL, 390000), 1);
+	CHECK_INT(store_prune(s, 0, 395000), 0);
+	CHECK_INT(seen(s, "q", &q2, NULL), 0);
+}
+
+/* The keys the pipeline computes: a post's title and text are its content
+ * once long enough to tell two posts apart; the feed decides its key. */
+static void
+test_item_keys(struct store *s)
+{
+	struct item a = mkitem("k1", NULL), b = mkitem("k2", NULL);
+	struct item_keys ka, kb;
+
+	a.title = b.title = (char *)"Acme recalls its kettles";
+	a.text = b.text = (char *)"The company said on Monday that the lids can come loose.";
+	store_item_keys("f", &a, &ka);
+	store_item_keys("g", &b, &kb);
+	CHECK(ka.content != 0 && ka.content == kb.content);
+	CHECK(ka.key != kb.key && ka.feed != kb.feed);
+	CHECK(ka.link == 0);
+	CHECK_INT(store_item_add(s, &ka, 10), 1);
+	CHECK_INT(store_item_seen(s, &kb), 1);
+	CHECK_INT(store_item_add(s, &kb, 10), 0);
+	b.text = (char *)"Short.";
+	a.text = (char *)"Short.";
+	a.title = b.title = (char *)"Love it";
+	store_item_keys("f", &a, &ka);
+	store_item_keys("g", &b, &kb);
+	CHECK(ka.content == 0 && kb.content == 0);
+	CHECK_INT(store_item_add(s, &ka, 10), 0);      /* f/k1 is there */
+	CHECK_INT(store_item_add(s, &kb, 10), 1);
 }
 
 static void
@@ -361,15 +433,15 @@ test_shrunk(struct store *s)
 {
 	struct item a = mkitem("shrunk-1", "https://example.org/s1");
 
-	CHECK_INT(store_item_seen(s, "f", &a, NULL), 0);
-	CHECK_INT(store_add_item(s, "f", &a, NULL, 1000), 0);
+	CHECK_INT(seen(s, "f", &a, NULL), 0);
+	CHECK_INT(add(s, "f", &a, NULL, 1000), 1);
 	CHECK_INT(store_shrink_cache(s), 0);
-	CHECK_INT(store_item_seen(s, "f", &a, NULL), 1);
+	CHECK_INT(seen(s, "f", &a, NULL), 1);
 	a.id = (char *)"shrunk-2";
 	a.link = (char *)"https://example.org/s2";
-	CHECK_INT(store_item_seen(s, "f", &a, NULL), 0);
-	CHECK_INT(store_add_item(s, "f", &a, NULL, 1000), 0);
-	CHECK_INT(store_item_seen(s, "other", &a, NULL), 1);
+	CHECK_INT(seen(s, "f", &a, NULL), 0);
+	CHECK_INT(add(s, "f", &a, NULL, 1000), 1);
+	CHECK_INT(seen(s, "other", &a, NULL), 1);
 }
 
 int
@@ -389,6 +461,7 @@ main(void)
 	test_mentions_and_outbox(s);
 	test_transactions(s);
 	test_items_prune(s);
+	test_item_keys(s);
 	store_close(s);
 	/* Reopening an up-to-date database migrates nothing and keeps data. */
 	s = store_open(dir, err, sizeof err);
