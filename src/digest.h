@@ -14,7 +14,8 @@
 #define DIGEST_MAX_DAYS 366
 
 /* Makes tz (an IANA name such as Europe/Berlin, or UTC) the process's
- * local time zone (TZ and tzset: the one global the digest changes). */
+ * local time zone (TZ and tzset: the one global the digest changes);
+ * setting the zone already set changes nothing. */
 void digest_set_zone(const char *tz);
 /* The local date ("2026-11-30") of t plus offset_days, in the zone set by
  * digest_set_zone, into out[11]. */
@@ -45,5 +46,13 @@ int digest_write(const char *out_dir, const json_t *doc);
  * nothing new (!changed) and today's files exist: a pass of 304s then
  * costs no digest. 0 or -1 (logged). */
 int digest_today(struct store *s, const struct conf *c, int64_t now, int changed);
+/* digest_today on a thread of its own, through its own read-only
+ * connection to c->state_dir, so that the caller's connection can go on
+ * (delivery, the summary) meanwhile: nothing may delete mentions until
+ * digest_today_wait. Sets the zone on the caller's thread first. NULL
+ * when no thread could start (logged): call digest_today then. */
+struct digest_job *digest_today_start(const struct conf *c, int64_t now, int changed);
+/* Waits for the digest: digest_today's result. Frees j. */
+int digest_today_wait(struct digest_job *j);
 
 #endif

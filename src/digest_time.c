@@ -12,7 +12,16 @@
 void
 digest_set_zone(const char *tz)
 {
-	setenv("TZ", tz && *tz ? tz : "UTC", 1);
+	/* The zone last set: setting the same again is skipped, so that the
+	 * digest's thread (digest_today_start) never calls setenv while
+	 * another thread may read the environment. */
+	static char set[256];
+	const char *z = tz && *tz ? tz : "UTC";
+
+	if (!strcmp(set, z))
+		return;
+	snprintf(set, sizeof set, "%s", z);
+	setenv("TZ", z, 1);
 	tzset();
 }
 

@@ -1,6 +1,7 @@
 /* Writing the digest files: OUT/digest/DAY.{json,md,csv,html}, each written
  * atomically, and OUT/digest/latest.* pointing at the newest. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,5 +121,60 @@ digest_today(struct store *s, const struct conf *c, int64_t now, int changed)
 		return -1;
 	rc = digest_write(c->out_dir, doc);
 	json_decref(doc);
+	return rc;
+}
+
+struct digest_job {
+	const struct conf *c;
+	int64_t now;
+	int changed, rc;
+	pthread_t thread;
+};
+
+static void *
+digest_main(void *arg)
+{
+	struct digest_job *j = arg;
+	char err[512];
+	struct store *s = store_open_reader(j->c->state_dir, err, sizeof err);
+
+	if (!s) {
+		log_error("digest: %s", err);
+		j->rc = -1;
+		return NULL;
+	}
+	j->rc = digest_today(s, j->c, j->now, j->changed);
+	store_close(s);
+	return NULL;
+}
+
+struct digest_job *
+digest_today_start(const struct conf *c, int64_t now, int changed)
+{
+	struct digest_job *j = calloc(1, sizeof *j);
+	int e;
+
+	digest_set_zone(c->timezone);
+	if (!j) {
+		log_error("digest: out of memory");
+		return NULL;
+	}
+	*j = (struct digest_job){ .c = c, .now = now, .changed = changed };
+	if ((e = pthread_create(&j->thread, NULL, digest_main, j)) != 0) {
+		log_error("digest: cannot start a thread: %s", strerror(e));
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+int
+digest_today_wait(struct digest_job *j)
+{
+	int rc;
+
+	pthread_join(j->thread, NULL);
+	rc = j->rc;
+	free(j);
 	return rc;
 }

@@ -86,7 +86,8 @@ static const char *const migrations[] = {
 	"DROP INDEX mentions_brand_pub;",
 	/* 9: an item's key is its rowid (store_items.c says why); items are
 	 * then no longer in the order seen, so pruning them reads the table,
-	 * which meta's items_pruned spaces out. */
+	 * which meta's items_pruned spaces out (from now: a new database has
+	 * nothing to prune). */
 	"CREATE TABLE items9 (id INTEGER PRIMARY KEY, feed INTEGER NOT NULL,"
 	"  link INTEGER, content INTEGER, seen INTEGER NOT NULL);"
 	"INSERT OR IGNORE INTO items9 SELECT earshot_rowid(feed, key), feed, link,"
@@ -95,7 +96,8 @@ static const char *const migrations[] = {
 	"ALTER TABLE items9 RENAME TO items;"
 	"CREATE INDEX items_link ON items(link, feed) WHERE link IS NOT NULL;"
 	"CREATE INDEX items_content ON items(content) WHERE content IS NOT NULL;"
-	"CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID;",
+	"CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID;"
+	"INSERT INTO meta VALUES ('items_pruned', CAST(strftime('%s', 'now') AS INTEGER));",
 };
 
 const char *
@@ -157,8 +159,9 @@ fail:
 	return -1;
 }
 
-struct store *
-store_open(const char *dir, char *err, size_t errlen)
+/* Allocates s and opens dir/earshot.db with flags. NULL with err set. */
+static struct store *
+open_db(const char *dir, int flags, char *err, size_t errlen)
 {
 	struct store *s = calloc(1, sizeof *s);
 	size_t n = strlen(dir) + sizeof "/earshot.db";
@@ -169,19 +172,55 @@ store_open(const char *dir, char *err, size_t errlen)
 		return NULL;
 	}
 	snprintf(s->path, n, "%s/earshot.db", dir);
-	/* A store is used by one thread at a time (the run's main thread), and
-	 * Debian's SQLite is built without lookaside, so every statement
-	 * mallocs: the global memory-statistics mutex and the connection's own
-	 * mutex were a lock pair per allocation for nothing. MEMSTATUS can only
-	 * change before SQLite initialises; later calls fail harmlessly. */
+	/* A connection is used by one thread at a time, and Debian's SQLite
+	 * is built without lookaside, so every statement mallocs: the global
+	 * memory-statistics mutex and the connection's own mutex were a lock
+	 * pair per allocation for nothing. MEMSTATUS can only change before
+	 * SQLite initialises; later calls fail harmlessly. */
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(s->path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		errf(err, errlen, "%s: cannot open: %s", s->path,
 		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		store_close(s);
 		return NULL;
 	}
+	sqlite3_busy_timeout(s->db, 10000);
+	return s;
+}
+
+struct store *
+store_open_reader(const char *dir, char *err, size_t errlen)
+{
+	struct store *s = open_db(dir, SQLITE_OPEN_READONLY, err, errlen);
+	sqlite3_stmt *st = NULL;
+	int version = -1;
+
+	if (!s)
+		return NULL;
+	if (exec(s, "PRAGMA cache_size = -4096; PRAGMA temp_store = MEMORY;") < 0 ||
+	    sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW ||
+	    (version = sqlite3_column_int(st, 0)) != (int)NELEM(migrations)) {
+		if (version >= 0)
+			errf(err, errlen, "%s: schema %d, not %zu: run earshot once to "
+			    "update it", s->path, version, NELEM(migrations));
+		else
+			errf(err, errlen, "%s: %s", s->path, sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+		store_close(s);
+		return NULL;
+	}
+	sqlite3_finalize(st);
+	return s;
+}
+
+struct store *
+store_open(const char *dir, char *err, size_t errlen)
+{
+	struct store *s = open_db(dir, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err, errlen);
+
+	if (!s)
+		return NULL;
 	/* WAL + NORMAL: a crash (even SIGKILL) never corrupts the database and
 	 * loses at most the transaction in flight; busy_timeout covers a
 	 * reader such as `earshot alerts` running beside a run. Checkpoints
@@ -192,7 +231,6 @@ store_open(const char *dir, char *err, size_t errlen)
 	 * and delivery, with 64 MiB 6.9 s, and their share of a run grew
 	 * faster than the work. store_shrink_cache gives it back before the
 	 * digest, which needs the memory. */
-	sqlite3_busy_timeout(s->db, 10000);
 	if (exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
 	    "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
 	    "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8192;") < 0) {
@@ -499,6 +537,17 @@ store_counts_free(struct brand_counts *c, long n)
 	for (i = 0; i < n; i++)
 		free(c[i].brand);
 	free(c);
+}
+
+int
+store_checkpoint(struct store *s)
+{
+	if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL,
+	    NULL) != SQLITE_OK) {
+		log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -44,6 +44,10 @@ struct store *store_open(const char *dir, char *err, size_t errlen);
  * must not create state). NULL with err "" when there is none yet, NULL
  * with a reason in err on error. */
 struct store *store_open_existing(const char *dir, char *err, size_t errlen);
+/* Opens dir/earshot.db read-only with a small page cache, for a thread
+ * reading beside the run's connection (the digest). NULL with a reason in
+ * err, also when the database is not of this earshot's schema. */
+struct store *store_open_reader(const char *dir, char *err, size_t errlen);
 void store_close(struct store *s);
 /* Last SQLite error message of this connection. */
 const char *store_error(struct store *s);
@@ -129,6 +133,11 @@ void store_counts_free(struct brand_counts *c, long n);
  * delivery (the digest reads its rows once), so that the run's peak memory
  * is the larger of the two, not their sum. 0, or -1 (store_error says). */
 int store_shrink_cache(struct store *s);
+
+/* Copies what the WAL holds into the database as far as readers allow,
+ * without waiting for them (a passive checkpoint): done beside the
+ * digest's reading, it leaves store_close little to copy. 0 or -1. */
+int store_checkpoint(struct store *s);
 
 /* Deletes mentions and delivered alerts older than keep_days, and seen
  * items too (at most once an hour: see ITEMS_PRUNE_EVERY). */
