@@ -4,6 +4,9 @@
 #include "store.h"
 
 #include <sqlite3.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -556,6 +559,12 @@ store_shrink_cache(struct store *s)
 	if (exec(s, "PRAGMA cache_size = -4096") < 0)
 		return -1;
 	sqlite3_db_release_memory(s->db);
+#ifdef __GLIBC__
+	/* The pages go back to the system, not only to this thread's malloc
+	 * arena: the digest, on a thread of its own, allocates from another
+	 * (a 16,000-feed run peaked at 169 MiB without this, 119 with). */
+	malloc_trim(0);
+#endif
 	return 0;
 }
 
