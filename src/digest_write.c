@@ -24,7 +24,8 @@ digest_json(const json_t *doc, struct buf *out)
 	return rc < 0 || buf_putc(out, '\n') < 0 ? -1 : 0;
 }
 
-/* Every file is a view of the one document; a new format is one line. */
+/* Every file is a view of the one document; a new format is one line.
+ * JSON first: digest_write renders it beside the others. */
 static const struct {
 	const char *ext;
 	int (*render)(const json_t *doc, struct buf *out);
@@ -61,13 +62,51 @@ out:
 	return rc;
 }
 
+/* Renders view i of doc and writes it as dir/DATE.EXT, pointing latest.EXT
+ * at it. 0, or -1 (logged). */
+static int
+write_view(const char *dir, const char *date, const json_t *doc, size_t i)
+{
+	struct buf name = {0}, path = {0}, body = {0};
+	int rc = -1;
+
+	buf_printf(&name, "%s.%s", date, formats[i].ext);
+	buf_printf(&path, "%s/%s", dir, name.data);
+	if (formats[i].render(doc, &body) < 0 || !path.data)
+		log_error("digest: out of memory writing %s", name.data ? name.data : date);
+	else if (report_write_atomic(path.data, body.data ? body.data : "", body.len) == 0 &&
+	    link_latest(dir, formats[i].ext, name.data) == 0)
+		rc = 0;
+	buf_free(&name);
+	buf_free(&path);
+	buf_free(&body);
+	return rc;
+}
+
+struct view_job {
+	const char *dir, *date;
+	const json_t *doc;
+	int rc;
+};
+
+static void *
+json_view_main(void *arg)
+{
+	struct view_job *j = arg;
+
+	j->rc = write_view(j->dir, j->date, j->doc, 0);
+	return NULL;
+}
+
 int
 digest_write(const char *out_dir, const json_t *doc)
 {
 	const char *date = json_string_value(json_object_get(doc, "date"));
-	struct buf dir = {0}, name = {0}, path = {0}, body = {0};
+	struct buf dir = {0};
+	struct view_job j;
+	pthread_t t;
 	size_t i;
-	int rc = -1;
+	int rc = 0, threaded;
 
 	if (!date || strchr(date, '/')) {
 		log_error("digest: the document has no date");
@@ -77,29 +116,22 @@ digest_write(const char *out_dir, const json_t *doc)
 	if (!dir.data || mkdir_p(dir.data) < 0) {
 		log_error("%s: cannot create this folder: %s", dir.data ? dir.data : out_dir,
 		    strerror(errno));
-		goto out;
+		buf_free(&dir);
+		return -1;
 	}
-	for (i = 0; i < NELEM(formats); i++) {
-		buf_reset(&name);
-		buf_reset(&path);
-		buf_reset(&body);
-		buf_printf(&name, "%s.%s", date, formats[i].ext);
-		buf_printf(&path, "%s/%s", dir.data, name.data);
-		if (formats[i].render(doc, &body) < 0 || !path.data) {
-			log_error("digest: out of memory writing %s", name.data ? name.data : date);
-			goto out;
-		}
-		if (report_write_atomic(path.data, body.data ? body.data : "", body.len) < 0 ||
-		    link_latest(dir.data, formats[i].ext, name.data) < 0)
-			goto out;
-	}
-	rc = 0;
-out:
+	/* The JSON view (formats[0]), as long to render as the other three
+	 * together, is written on a thread of its own beside them: the views
+	 * only read the document. One view failing leaves the others written. */
+	j = (struct view_job){ .dir = dir.data, .date = date, .doc = doc };
+	if (!(threaded = pthread_create(&t, NULL, json_view_main, &j) == 0))
+		json_view_main(&j);
+	for (i = 1; i < NELEM(formats); i++)
+		if (write_view(dir.data, date, doc, i) < 0)
+			rc = -1;
+	if (threaded)
+		pthread_join(t, NULL);
 	buf_free(&dir);
-	buf_free(&name);
-	buf_free(&path);
-	buf_free(&body);
-	return rc;
+	return rc < 0 || j.rc < 0 ? -1 : 0;
 }
 
 int
