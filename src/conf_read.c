@@ -369,12 +369,8 @@ start_section(struct ctx *x, char *hdr)
 			cerr(x, "feed '%s' is already defined at %s:%d", name, old->file, old->line);
 			goto skip;
 		}
-		if (!(f = realloc(c->feeds, (c->nfeeds + 1) * sizeof *f)))
+		if (!(f = conf_add_feed(c, name)))
 			goto skip;
-		c->feeds = f;
-		f = &c->feeds[c->nfeeds++];
-		memset(f, 0, sizeof *f);
-		f->name = xstrdup(name);
 		f->file = x->file;
 		f->line = x->line;
 		x->sect = S_FEED;

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "conf.h"
 #include "conf_int.h"
 #include "log.h"
@@ -104,6 +105,38 @@ test_full(void)
 		CHECK_NEAR(two->rating_scale, 5, 1e-9);
 	}
 	conf_free(&c);
+}
+
+/* Thousands of feeds: each found by name, a name used again reported
+ * against its first use however far back. */
+static void
+test_many_feeds(void)
+{
+	struct buf text = {0};
+	struct conf c;
+	unsigned i, bad = 0;
+	char name[32];
+
+	for (i = 0; i < 3000; i++)
+		buf_printf(&text, "[feed f%u]\nurl = http://x.example/%u\n", i, i);
+	CHECK_INT(load(&c, "many.conf", text.data), 0);
+	CHECK_INT(c.nfeeds, 3000);
+	for (i = 0; i < 3000; i++) {
+		struct conf_feed *f;
+
+		snprintf(name, sizeof name, "f%u", i);
+		f = conf_feed_by_name(&c, name);
+		bad += !f || strcmp(f->name, name) || f != &c.feeds[i];
+	}
+	CHECK_INT(bad, 0);
+	CHECK(conf_feed_by_name(&c, "f3000") == NULL);
+	CHECK(conf_feed_by_name(&c, "") == NULL);
+	conf_free(&c);
+	buf_printf(&text, "[feed f7]\nurl = http://y.example/\n");
+	CHECK_INT(load(&c, "many2.conf", text.data), -1);
+	CHECK(strstr(logbuf, "many2.conf:6001: feed 'f7' is already defined at") != NULL);
+	CHECK(strstr(logbuf, "many2.conf:15") != NULL);
+	buf_free(&text);
 }
 
 static void
@@ -288,6 +321,7 @@ main(void)
 		return 1;
 	RUN(test_full);
 	RUN(test_errors);
+	RUN(test_many_feeds);
 	RUN(test_header_file);
 	RUN(test_missing_file);
 	RUN(test_timezone);
