@@ -100,7 +100,6 @@ store_hit(struct run *r, struct prep_hit *ph)
 {
 	const struct conf_brand *b = &r->c->brands[ph->brand];
 	struct mention *m = &ph->m;
-	struct alert a;
 	int rc = 0, added;
 
 	run_clock_enter(&r->st->clock, STAGE_STORE);
@@ -117,15 +116,12 @@ store_hit(struct run *r, struct prep_hit *ph)
 		r->st->neg++;
 	else
 		r->st->neu++;
-	if ((added = alert_for_negative(m, b->negative_threshold, &a)) > 0) {
-		int ar = store_add_alert(r->s, &a, m->id, r->channels);
+	if (ph->negative > 0) {
+		int ar = store_add_alert(r->s, &ph->alert, m->id, r->channels);
 
 		if (ar == 0)
 			r->st->alerts++;
 		rc = ar < 0 ? -1 : 0;
-		alert_clear(&a);
-	} else if (added < 0) {
-		rc = -1;
 	}
 	if (rc == 0 && (added = alert_new_source(r->s, m, b->new_source_alerts,
 	    r->channels)) != 0) {

@@ -40,6 +40,8 @@ struct prep_hit {
 	size_t brand;
 	struct mention m;      /* snippet, matched, aspects, reason malloc'd */
 	char *json;            /* record_mention's line */
+	struct alert alert;    /* alert_for_negative's, when negative is 1 */
+	int negative;
 };
 
 struct prep_item {

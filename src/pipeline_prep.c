@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alert.h"
 #include "lexicon.h"
 #include "match.h"
 #include "record.h"
@@ -60,6 +61,8 @@ hit_clear(struct prep_hit *h)
 	free(h->m.aspects);
 	free(h->m.reason);
 	free(h->json);
+	if (h->negative > 0)
+		alert_clear(&h->alert);
 }
 
 static void
@@ -175,7 +178,14 @@ build_hit(struct prep_worker *w, const char *feed, const struct item *it,
 	m->label = sc.label;
 	m->reason = buf_detach(&reason);
 	run_clock_enter(w->k, STAGE_STORE);
-	return (ph->json = record_mention(m)) ? 0 : -1;
+	if (!(ph->json = record_mention(m)))
+		return -1;
+	/* Built here, off the thread that stores, and dropped there if the
+	 * mention was recorded before. */
+	run_clock_enter(w->k, STAGE_ALERT);
+	ph->negative = alert_for_negative(m, b->negative_threshold, &ph->alert);
+	run_clock_enter(w->k, STAGE_STORE);
+	return ph->negative < 0 ? -1 : 0;
 }
 
 /* Matches the item and builds its mentions. 0, or -1 out of memory. */
