@@ -142,12 +142,23 @@ ac_link(struct ac *ac, uint32_t nstates)
 	return 0;
 }
 
+/* Pair k (cls(a) << 8 | cls(b)) in ac->pairs. */
+static int
+pair_has(const struct ac *ac, unsigned k)
+{
+	return ac->pairs[k >> 6] >> (k & 63) & 1;
+}
+
+static void
+pair_add(struct ac *ac, unsigned k)
+{
+	ac->pairs[k >> 6] |= 1ULL << (k & 63);
+}
+
 static int
 pair_starts(const struct ac *ac, const unsigned char *p)
 {
-	unsigned k = (unsigned)ac->cls[p[0]] << 8 | ac->cls[p[1]];
-
-	return ac->pairs[k >> 6] >> (k & 63) & 1;
+	return pair_has(ac, (unsigned)ac->cls[p[0]] << 8 | ac->cls[p[1]]);
 }
 
 /* The pairs literals begin with, and whether they are few enough to skip
@@ -164,14 +175,12 @@ ac_pairs(struct ac *ac, const struct ac_lit *l, size_t n)
 			return;
 		k = (unsigned)ac->cls[(unsigned char)l[i].s[0]] << 8 |
 		    ac->cls[(unsigned char)l[i].s[1]];
-		npairs += !(ac->pairs[k >> 6] >> (k & 63) & 1);
-		ac->pairs[k >> 6] |= 1ULL << (k & 63);
+		npairs += !pair_has(ac, k);
+		pair_add(ac, k);
 	}
 	for (x = 0; x < 256; x++) {
-		k = AC_SPECIAL << 8 | x;
-		ac->pairs[k >> 6] |= 1ULL << (k & 63);
-		k = x << 8 | AC_SPECIAL;
-		ac->pairs[k >> 6] |= 1ULL << (k & 63);
+		pair_add(ac, AC_SPECIAL << 8 | x);
+		pair_add(ac, x << 8 | AC_SPECIAL);
 	}
 	ac->skip = npairs <= AC_MAX_PAIRS;
 }
