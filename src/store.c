@@ -122,18 +122,30 @@ exec(struct store *s, const char *sql)
 	return 0;
 }
 
+/* The database's schema version (PRAGMA user_version), or -1 when it
+ * cannot be read (sqlite3_errmsg says why). */
 static int
-migrate(struct store *s, char *err, size_t errlen)
+schema_version(struct store *s)
 {
 	sqlite3_stmt *st;
 	int version = 0;
-	size_t v;
 
 	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-		goto fail;
+		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
+	return version;
+}
+
+static int
+migrate(struct store *s, char *err, size_t errlen)
+{
+	int version = schema_version(s);
+	size_t v;
+
+	if (version < 0)
+		goto fail;
 	if (version > (int)NELEM(migrations)) {
 		errf(err, errlen, "%s: written by a newer earshot (schema %d, this one "
 		    "knows %zu); upgrade earshot", s->path, version, NELEM(migrations));
@@ -195,25 +207,20 @@ struct store *
 store_open_reader(const char *dir, char *err, size_t errlen)
 {
 	struct store *s = open_db(dir, SQLITE_OPEN_READONLY, err, errlen);
-	sqlite3_stmt *st = NULL;
 	int version = -1;
 
 	if (!s)
 		return NULL;
 	if (exec(s, "PRAGMA cache_size = -4096; PRAGMA temp_store = MEMORY;") < 0 ||
-	    sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW ||
-	    (version = sqlite3_column_int(st, 0)) != (int)NELEM(migrations)) {
+	    (version = schema_version(s)) != (int)NELEM(migrations)) {
 		if (version >= 0)
 			errf(err, errlen, "%s: schema %d, not %zu: run earshot once to "
 			    "update it", s->path, version, NELEM(migrations));
 		else
 			errf(err, errlen, "%s: %s", s->path, sqlite3_errmsg(s->db));
-		sqlite3_finalize(st);
 		store_close(s);
 		return NULL;
 	}
-	sqlite3_finalize(st);
 	return s;
 }
 
@@ -382,6 +389,22 @@ store_done(struct store *s, sqlite3_stmt *st)
 		return -1;
 	}
 	return 0;
+}
+
+int
+store_int64(struct store *s, const char *sql, int64_t *v)
+{
+	sqlite3_stmt *st = store_prep(s, sql);
+	int rc;
+
+	if (!st)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+	store_release(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 char *
@@ -582,15 +605,13 @@ store_shrink_cache(struct store *s)
 static int
 prune_items(struct store *s, int64_t cut, int64_t now)
 {
-	sqlite3_stmt *st = store_prep(s, "SELECT value FROM meta WHERE name = 'items_pruned'");
-	int64_t last = -1;
+	sqlite3_stmt *st;
+	int64_t last;
+	int had = store_int64(s, "SELECT value FROM meta WHERE name = 'items_pruned'", &last);
 
-	if (!st)
+	if (had < 0)
 		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		last = sqlite3_column_int64(st, 0);
-	store_release(st);
-	if (last >= 0 && now >= last && now - last < ITEMS_PRUNE_EVERY)
+	if (had && now >= last && now - last < ITEMS_PRUNE_EVERY)
 		return 0;
 	if (!(st = store_prep(s, "DELETE FROM items WHERE seen < ?1")))
 		return -1;

@@ -29,6 +29,10 @@ void store_release(sqlite3_stmt *st);
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* Steps a statement that returns no rows and releases it. 0 or -1 (logged). */
 int store_done(struct store *s, sqlite3_stmt *st);
+/* The first column of sql's (a string literal, as for store_prep) first
+ * row into *v: 1, or 0 when there is no row (*v untouched), -1 on error
+ * (logged). */
+int store_int64(struct store *s, const char *sql, int64_t *v);
 /* Column i as a malloc'd string (NULL for SQL NULL); the caller frees. */
 char *store_col_text(sqlite3_stmt *st, int i);
 

@@ -209,22 +209,6 @@ store_items_close(struct store *s)
 	s->filter = NULL;
 }
 
-static int64_t
-count_items(struct store *s)
-{
-	sqlite3_stmt *st = store_prep(s, "SELECT count(*) FROM items");
-	int64_t n = -1;
-
-	if (!st)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	else
-		log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
-	store_release(st);
-	return n;
-}
-
 /* (Re)builds the filter from every link and content hash in the table,
  * with 16 bits for each (twice what it needs, to grow into). 0, or -1
  * (logged; the filter is then dropped, to be built again). */
@@ -233,11 +217,11 @@ filter_build(struct store *s)
 {
 	struct item_filter *f = s->filter;
 	uint64_t words = FILTER_MIN_WORDS, *nw;
-	int64_t rows = count_items(s);
+	int64_t rows = 0;
 	sqlite3_stmt *st;
 	int rc;
 
-	if (rows < 0)
+	if (store_int64(s, "SELECT count(*) FROM items", &rows) < 0)
 		return -1;
 	while (words * 64 / 16 < 2 * (uint64_t)rows)
 		words *= 2;
