@@ -9,6 +9,7 @@
 
 #include "digest.h"
 #include "digest_html.h"
+#include "json_write.h"
 #include "log.h"
 #include "report.h"
 #include "util.h"
@@ -16,12 +17,8 @@
 static int
 digest_json(const json_t *doc, struct buf *out)
 {
-	char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-	    JSON_REAL_PRECISION(10));
-	int rc = s ? buf_puts(out, s) : -1;
-
-	free(s);
-	return rc < 0 || buf_putc(out, '\n') < 0 ? -1 : 0;
+	return json_write(out, doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) < 0 ||
+	    buf_putc(out, '\n') < 0 ? -1 : 0;
 }
 
 /* Every file is a view of the one document; a new format is one line.

@@ -199,8 +199,10 @@ prep_hits(struct prep_worker *w, const char *feed, struct prep_item *pi,
 	/* The title is a sentence of its own: a line break keeps the matcher
 	 * from gluing it to the body's first sentence. */
 	buf_reset(&w->text);
-	if (pi->it.title)
-		buf_printf(&w->text, "%s\n\n", pi->it.title);
+	if (pi->it.title) {
+		buf_puts(&w->text, pi->it.title);
+		buf_puts(&w->text, "\n\n");
+	}
 	if (pi->it.text)
 		buf_puts(&w->text, pi->it.text);
 	if (!w->text.len)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_write.h"
 #include "sentiment.h"
 #include "util.h"
 
@@ -41,7 +42,7 @@ aspect_list(const char *csv)
 static char *
 dump(json_t *o)
 {
-	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	char *s = json_write_str(o, JSON_COMPACT | JSON_REAL_PRECISION(10));
 
 	json_decref(o);
 	return s;

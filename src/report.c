@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "json_write.h"
 #include "log.h"
 #include "util.h"
 
@@ -138,7 +139,7 @@ report_summary(struct store *s, const struct conf *c, const struct run_stats *st
 		    "items", st->items, "new_items", st->new_items,
 		    "mentions", st->mentions, "positive", st->pos, "neutral", st->neu,
 		    "negative", st->neg, "alerts", st->alerts));
-	js = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+	js = json_write_str(o, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
 	json_decref(o);
 	if (!js)
 		goto out;

@@ -93,6 +93,13 @@ test_utf8(void)
 	CHECK(!utf8_valid("\xed\xa0\x80", 3));        /* a surrogate */
 	CHECK(!utf8_valid("\xf4\x90\x80\x80", 4));    /* past U+10FFFF */
 	CHECK(!utf8_valid("\xe2\x82", 2));            /* truncated */
+	/* Past and across the eight-byte ASCII steps, and a sequence cut by
+	 * the end of the length given. */
+	CHECK(utf8_valid("0123456789abcdef\xc3\xa9", 18));
+	CHECK(!utf8_valid("0123456789abcde\xff", 16));
+	CHECK(!utf8_valid("01234567\xc3\xa9xyz\x80" "abcdefgh", 22));
+	CHECK(!utf8_valid("0123456\xc3\xa9", 8));
+	CHECK(utf8_valid("01234567\xff", 8));
 	/* \xff, the two bytes of the cut sequence and the three of the surrogate. */
 	CHECK_INT(utf8_sanitize(bad), 6);
 	CHECK_STR(bad, "ok ? \xc3\xa9 ?? ??? end");
