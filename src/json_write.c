@@ -39,6 +39,19 @@ gap(struct jw *w, unsigned depth, int space)
 	}
 }
 
+/* After a member of a container at depth: the separator and the next
+ * member's indent, or the indent of the closing bracket. */
+static void
+next_or_close(struct jw *w, unsigned depth, int more)
+{
+	if (more) {
+		put(w, ",", 1);
+		gap(w, depth + 1, 1);
+	} else {
+		gap(w, depth, 0);
+	}
+}
+
 static void
 string(struct jw *w, const char *s, size_t n)
 {
@@ -131,12 +144,7 @@ value(struct jw *w, const json_t *v, unsigned depth)
 			string(w, key, strlen(key));
 			put(w, ": ", w->compact ? 1 : 2);
 			value(w, m, depth + 1);
-			if (--k) {
-				put(w, ",", 1);
-				gap(w, depth + 1, 1);
-			} else {
-				gap(w, depth, 0);
-			}
+			next_or_close(w, depth, --k > 0);
 		}
 		put(w, "}", 1);
 		break;
@@ -149,12 +157,7 @@ value(struct jw *w, const json_t *v, unsigned depth)
 		gap(w, depth + 1, 0);
 		for (i = 0; i < k; i++) {
 			value(w, json_array_get(v, i), depth + 1);
-			if (i + 1 < k) {
-				put(w, ",", 1);
-				gap(w, depth + 1, 1);
-			} else {
-				gap(w, depth, 0);
-			}
+			next_or_close(w, depth, i + 1 < k);
 		}
 		put(w, "]", 1);
 		break;
