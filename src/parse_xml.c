@@ -1,9 +1,10 @@
-/* RSS and Atom through libxml2's streaming reader: one item is filled at a
- * time and handed on, so beyond the document and its repaired copy
+/* RSS and Atom through libxml2's SAX2 parser: one item is filled at a time
+ * and handed on, so beyond the document and its repaired copy
  * (xml_repair.c) memory stays flat whatever the document's size. Which
  * elements make up an item is parse_xml_item.c's. */
 #include "parse_xml.h"
 
+#include <libxml/uri.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,24 +49,20 @@ on_error(void *arg, xmlErrorPtr e)
 	}
 }
 
-/* The namespace class of the current node, with the un-namespaced names of
- * a plain <rss> or <feed> folded in, and undeclared prefixes ("media:title"
+/* The namespace class of an element, with the un-namespaced names of a
+ * plain <rss> or <feed> folded in, and undeclared prefixes ("media:title"
  * with no URI) treated as foreign. */
 static enum ns
-node_ns(struct px *p)
+node_ns(struct px *p, const char *prefix, const char *uri)
 {
-	const char *uri = (const char *)xmlTextReaderConstNamespaceUri(p->r);
-	const char *name = (const char *)xmlTextReaderConstLocalName(p->r);
 	enum ns ns = NS_OTHER;
 	size_t i;
 
-	if (!uri) {
-		if (name && strchr(name, ':'))
-			return NS_OTHER;
-		return p->atom ? NS_ATOM : NS_NONE;
-	}
-	/* The reader's names are interned: once the root is known, the same
-	 * pointer is the same answer, which spares the lookups per element. */
+	if (!uri)
+		return prefix ? NS_OTHER : p->atom ? NS_ATOM : NS_NONE;
+	/* Namespace names are interned in the parser's dictionary: once the
+	 * root is known, the same pointer is the same answer, which spares
+	 * the lookups per element. */
 	if (p->root && uri == p->last_uri)
 		return p->last_ns;
 	if (*p->root_uri && !strcmp(uri, p->root_uri)) {
@@ -85,10 +82,8 @@ node_ns(struct px *p)
 }
 
 static void
-classify_root(struct px *p, const char *name, enum ns ns)
+classify_root(struct px *p, const char *name, enum ns ns, const char *uri)
 {
-	const char *uri = (const char *)xmlTextReaderConstNamespaceUri(p->r);
-
 	/* <rss> or <feed> in a namespace of its own (rss 0.92 drafts, Atom
 	 * pre-releases): that namespace then means plain RSS or Atom. */
 	if (ns == NS_OTHER && uri && strlen(uri) < sizeof p->root_uri &&
@@ -109,18 +104,13 @@ classify_root(struct px *p, const char *name, enum ns ns)
 }
 
 static void
-on_element(struct px *p)
+on_element(struct px *p, const char *name, const char *prefix, const char *uri,
+    int depth)
 {
-	const char *name = (const char *)xmlTextReaderConstLocalName(p->r);
-	int depth = xmlTextReaderDepth(p->r);
-	int empty = xmlTextReaderIsEmptyElement(p->r);
-	enum ns ns;
+	enum ns ns = node_ns(p, prefix, uri);
 
-	if (!name)
-		return;
-	ns = node_ns(p);
 	if (!p->root) {
-		classify_root(p, name, ns);
+		classify_root(p, name, ns, uri);
 		return;
 	}
 	if ((!p->atom && ns == NS_NONE && !strcmp(name, "item")) ||
@@ -132,30 +122,21 @@ on_element(struct px *p)
 		if (p->item_depth >= 0)
 			xml_item_end(p);
 		xml_item_start(p, depth);
-		if (empty)
-			xml_item_end(p);
 		return;
 	}
 	if (p->f) {
 		xml_capture_tag(p, name, 0);
 		return;
 	}
-	if (p->item_depth < 0)
-		return;
-	xml_field_start(p, name, ns, depth);
-	if (empty && p->f)
-		xml_field_end(p);
-	else if (empty && p->author_depth == depth)
-		p->author_depth = -1;
+	if (p->item_depth >= 0)
+		xml_field_start(p, name, ns, depth);
 }
 
 static void
-on_end(struct px *p)
+on_end(struct px *p, const char *name, int depth)
 {
-	int depth = xmlTextReaderDepth(p->r);
-
 	if (p->f && depth > p->f_depth)
-		xml_capture_tag(p, (const char *)xmlTextReaderConstLocalName(p->r), 1);
+		xml_capture_tag(p, name, 1);
 	else if (p->f)
 		xml_field_end(p);
 	else if (depth == p->author_depth)
@@ -164,77 +145,108 @@ on_end(struct px *p)
 		xml_item_end(p);
 }
 
+/* The element at depth opens with an xml:base (in attrs, SAX2's five
+ * pointers per attribute): it is resolved against the base above it and
+ * holds until the element closes. */
 static void
-on_node(struct px *p)
+base_push(struct px *p, int depth, const xmlChar **attrs, int n)
 {
-	const char *v;
+	const char *above = p->nbase ? p->base[p->nbase - 1].uri : p->src->url;
+	xmlChar *rel, *abs;
+	int i;
 
-	switch (xmlTextReaderNodeType(p->r)) {
-	case XML_READER_TYPE_ELEMENT:
-		on_element(p);
-		break;
-	case XML_READER_TYPE_END_ELEMENT:
-		on_end(p);
-		break;
-	case XML_READER_TYPE_TEXT:
-	case XML_READER_TYPE_CDATA:
-	case XML_READER_TYPE_WHITESPACE:
-	case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
-		if (p->f && (v = (const char *)xmlTextReaderConstValue(p->r)))
-			xml_capture_text(p, v);
-		break;
-	default:
-		break;
+	for (i = 0; i < n; i++, attrs += 5)
+		if (attrs[2] && !strcmp((const char *)attrs[0], "base") &&
+		    !strcmp((const char *)attrs[2], (const char *)XML_XML_NAMESPACE))
+			break;
+	if (i == n)
+		return;
+	if (p->nbase == p->capbase) {
+		size_t cap = p->capbase ? 2 * p->capbase : 4;
+		struct xml_base *nb = realloc(p->base, cap * sizeof *nb);
+
+		if (!nb)
+			return;
+		p->base = nb;
+		p->capbase = cap;
 	}
+	rel = xmlStrndup(attrs[3], (int)(attrs[4] - attrs[3]));
+	abs = rel && above ? xmlBuildURI(rel, (const xmlChar *)above) : NULL;
+	p->base[p->nbase].depth = depth;
+	p->base[p->nbase].uri = xstrdup((char *)(abs ? abs : rel));
+	xmlFree(rel);
+	xmlFree(abs);
+	if (p->base[p->nbase].uri)
+		p->nbase++;
 }
 
-/* Feeds the reader's nodes to on_node until the end, an error, a stop or
- * a non-feed root. Returns xmlTextReaderRead's last result and frees r. */
-static int
-run_reader(struct px *p, xmlTextReaderPtr r)
+static void
+base_pop(struct px *p, int depth)
 {
-	int rc = 0;
-
-	p->r = r;
-	p->last_uri = NULL; /* interned in the reader's own dictionary */
-	while (!p->stop && p->root >= 0 && p->errors < ERRORS_MAX &&
-	    (rc = xmlTextReaderRead(r)) == 1)
-		on_node(p);
-	xmlFreeTextReader(r);
-	p->r = NULL;
-	return rc;
+	while (p->nbase && p->base[p->nbase - 1].depth >= depth)
+		free(p->base[--p->nbase].uri);
 }
 
-/* 1 if the first error was at the very end of the document: it was cut
- * off, rather than broken somewhere inside. */
-static int
-error_at_end(const struct px *p, const struct xml_fixed *fx)
+/* Ends the parse early: a stop asked for, a document that is no feed, or
+ * too many errors. */
+static void
+maybe_stop(struct px *p)
 {
-	const char *s = fx->doc, *e = s + fx->doc_len, *last = s, *q;
-	int lines = 1, chars = 0;
+	if (p->stop || p->root < 0 || p->errors >= ERRORS_MAX)
+		xmlStopParser(p->ctxt);
+}
 
-	for (q = s; (q = memchr(q, '\n', (size_t)(e - q))); q++, lines++)
-		last = q + 1;
-	for (q = last; q < e; q++)
-		chars += ((unsigned char)*q & 0xc0) != 0x80;
-	return p->err_line > lines || (p->err_line == lines && p->err_col >= chars);
+static void
+sax_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri,
+    int nns, const xmlChar **ns, int nattrs, int ndefaulted, const xmlChar **attrs)
+{
+	struct px *p = ((xmlParserCtxtPtr)ctx)->_private;
+	int depth = p->depth++;
+
+	(void)nns;
+	(void)ns;
+	(void)ndefaulted;
+	base_push(p, depth, attrs, nattrs);
+	p->attrs = attrs;
+	p->nattrs = nattrs;
+	on_element(p, (const char *)name, (const char *)prefix, (const char *)uri, depth);
+	p->attrs = NULL;
+	p->nattrs = 0;
+	maybe_stop(p);
+}
+
+static void
+sax_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri)
+{
+	struct px *p = ((xmlParserCtxtPtr)ctx)->_private;
+	int depth = p->depth > 0 ? --p->depth : 0;
+
+	(void)prefix;
+	(void)uri;
+	on_end(p, (const char *)name, depth);
+	base_pop(p, depth);
+	maybe_stop(p);
+}
+
+static void
+sax_text(void *ctx, const xmlChar *s, int n)
+{
+	struct px *p = ((xmlParserCtxtPtr)ctx)->_private;
+
+	if (p->f && n > 0)
+		xml_capture_text(p, (const char *)s, (size_t)n);
 }
 
 static void
 on_ctxt_error(void *arg, xmlErrorPtr e)
 {
-	xmlParserCtxtPtr c = arg;
-	struct px *p = c->_private;
+	struct px *p = ((xmlParserCtxtPtr)arg)->_private;
 
 	on_error(p, e);
 	if (p->errors >= ERRORS_MAX)
-		xmlStopParser(c);
+		xmlStopParser(arg);
 }
 
-/* The reader stops at the first well-formedness error, so a document
- * broken in the middle is parsed again whole, in recover mode, and walked
- * the same way, passing over the items already handed on. Memory then
- * grows with the document, but only for broken ones. */
 /* Back to the start of the document for another pass over it, which
  * passes over the items the one before handed on. */
 static void
@@ -250,51 +262,60 @@ restart(struct px *p)
 	p->errors = 0;
 }
 
-static void
-reread_broken(struct px *p, const struct xml_fixed *fx, int opts)
+/* Parses the document with libxml2's SAX2 interface, the elements straight
+ * to on_element and on_end: no tree, and no node built and freed per
+ * element as its streaming reader does (that was a third of parsing). In
+ * recover mode the parser goes on past an error, giving the same events
+ * it would give a tree builder. The DTD callbacks stay libxml2's own, so
+ * that entities a document declares are known. */
+static int
+sax_parse(struct px *p, const struct xml_fixed *fx, int opts)
 {
 	xmlParserCtxtPtr c = xmlNewParserCtxt();
-	xmlTextReaderPtr r;
 	xmlDocPtr doc;
 
 	if (!c)
-		return;
+		return -1;
 	c->_private = p;
+	c->sax->startElementNs = sax_start;
+	c->sax->endElementNs = sax_end;
+	c->sax->characters = sax_text;
+	c->sax->ignorableWhitespace = sax_text;
+	c->sax->cdataBlock = sax_text;
+	c->sax->reference = NULL;
+	c->sax->comment = NULL;
+	c->sax->processingInstruction = NULL;
 	c->sax->serror = on_ctxt_error;
-	restart(p);
-	doc = xmlCtxtReadMemory(c, fx->doc, (int)fx->doc_len, p->src->url,
-	    fx->encoding, opts);
-	if (doc && (r = xmlReaderWalker(doc)))
-		run_reader(p, r);
+	p->ctxt = c;
+	p->depth = 0;
+	p->last_uri = NULL; /* interned in this parser's dictionary */
+	doc = xmlCtxtReadMemory(c, fx->doc, (int)fx->doc_len, p->src->url, fx->encoding,
+	    opts);
+	base_pop(p, 0);
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(c);
+	p->ctxt = NULL;
+	return 0;
 }
 
-/* Runs the reader over the repaired document. Returns 0 or -1 (err set),
- * or 1 when the document was read unrepaired (fx->lazy) and libxml2
- * reported an error: it must be repaired and read again. */
+/* Parses the repaired document. Returns 0 or -1 (err set), or 1 when the
+ * document was read unrepaired (fx->lazy) and libxml2 reported an error:
+ * it must be repaired and read again. */
 static int
 read_doc(struct px *p, const struct xml_fixed *fx, char *err, size_t errlen)
 {
 	int opts = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOCDATA |
 	    (fx->ignore_decl ? XML_PARSE_IGNORE_ENC : 0);
-	xmlTextReaderPtr r;
-	int rc;
 
-	r = xmlReaderForMemory(fx->doc, (int)fx->doc_len, p->src->url,
-	    fx->encoding, opts);
-	if (!r) {
-		errf(err, errlen, "cannot start the XML reader");
+	p->lazy = fx->lazy;
+	if (sax_parse(p, fx, opts) < 0) {
+		p->lazy = 0;
+		errf(err, errlen, "cannot start the XML parser");
 		return -1;
 	}
-	xmlTextReaderSetStructuredErrorHandler(r, on_error, p);
-	p->lazy = fx->lazy;
-	rc = run_reader(p, r);
 	p->lazy = 0;
 	if (fx->lazy && p->errors && !p->stop && p->root >= 0)
 		return 1;
-	if (rc < 0 && !p->stop && p->root >= 0 && !error_at_end(p, fx))
-		reread_broken(p, fx, opts);
 	if (p->item_depth >= 0) {
 		/* Cut off inside an item: what came before it stands. */
 		p->st->skipped++;

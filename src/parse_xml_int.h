@@ -3,7 +3,7 @@
 #ifndef EARSHOT_PARSE_XML_INT_H
 #define EARSHOT_PARSE_XML_INT_H
 
-#include <libxml/xmlreader.h>
+#include <libxml/parser.h>
 
 #include "buf.h"
 #include "item.h"
@@ -18,10 +18,21 @@ enum mode { M_PLAIN, M_HTML, M_XHTML, M_TYPED, M_SKIP, M_B64_HTML, M_B64_PLAIN }
 
 struct field; /* an item child we read: parse_xml_item.c's table */
 
-/* One parse of one document: the reader, the item being filled, errors. */
+/* An xml:base in force from the element at depth down. */
+struct xml_base {
+	int depth;
+	char *uri;             /* resolved against the one above it */
+};
+
+/* One parse of one document: the parser, the item being filled, errors. */
 struct px {
 	const struct parse_source *src;
-	xmlTextReaderPtr r;
+	xmlParserCtxtPtr ctxt;
+	int depth;             /* of the next element to open */
+	const xmlChar **attrs; /* the opening element's, in libxml2's SAX2 form */
+	int nattrs;
+	struct xml_base *base; /* innermost last */
+	size_t nbase, capbase;
 	parse_item_fn fn;
 	void *ctx;
 	struct parse_stats *st;
@@ -54,12 +65,12 @@ void xml_item_start(struct px *p, int depth);
  * handed on by the first pass, then clears it. */
 void xml_item_end(struct px *p);
 /* A child element of the item at depth: starts capturing its text into
- * p->cap (p->f set) or acts on its attributes. */
+ * p->cap (p->f set) or acts on its attributes (p->attrs). */
 void xml_field_start(struct px *p, const char *name, enum ns ns, int depth);
 /* The captured field p->f is complete: stores it in p->it, unsets p->f. */
 void xml_field_end(struct px *p);
-/* Appends text (NUL-terminated) to the capture, up to a bound. */
-void xml_capture_text(struct px *p, const char *s);
+/* Appends n bytes of text to the capture, up to a bound. */
+void xml_capture_text(struct px *p, const char *s, size_t n);
 /* Records an element inside an HTML or XHTML field as a bare tag. */
 void xml_capture_tag(struct px *p, const char *name, int closing);
 

@@ -3,6 +3,7 @@
  * several candidates for a field wins. */
 #include "parse_xml_int.h"
 
+#include <libxml/parserInternals.h>
 #include <libxml/uri.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,10 +53,40 @@ static const struct field fields[] = {
 
 static const struct field author_name = { NS_ATOM, "name", K_AUTHOR, 0, M_PLAIN };
 
+/* The value of the opening element's attribute name in namespace uri
+ * (NULL: none), as a string the caller frees, or NULL if it has none. */
+static char *
+attr_ns(struct px *p, const char *name, const char *uri)
+{
+	const xmlChar **a = p->attrs;
+	int i;
+
+	for (i = 0; a && i < p->nattrs; i++, a += 5) {
+		const char *v = (const char *)a[3];
+		size_t n = (size_t)(a[4] - a[3]);
+		xmlChar *dec;
+		char *out;
+
+		if (strcmp((const char *)a[0], name) ||
+		    (uri ? !a[2] || strcmp((const char *)a[2], uri) : a[2] != NULL))
+			continue;
+		/* libxml2 leaves "&#38;" for '&' and entity references in
+		 * place for a tree builder to decode; this is its decoding. */
+		if (!memchr(v, '&', n))
+			return xstrndup(v, n);
+		dec = xmlStringLenDecodeEntities(p->ctxt, a[3], (int)n, XML_SUBSTITUTE_REF,
+		    0, 0, 0);
+		out = dec ? xstrdup((char *)dec) : xstrndup(v, n);
+		xmlFree(dec);
+		return out;
+	}
+	return NULL;
+}
+
 static char *
 attr(struct px *p, const char *name)
 {
-	return (char *)xmlTextReaderGetAttribute(p->r, (const xmlChar *)name);
+	return attr_ns(p, name, NULL);
 }
 
 /* An absolute link for href, resolved against xml:base when the document
@@ -63,13 +94,13 @@ attr(struct px *p, const char *name)
 static char *
 resolve(struct px *p, const char *href)
 {
-	xmlChar *base = xmlTextReaderBaseUri(p->r), *abs = NULL;
+	const char *base = p->nbase ? p->base[p->nbase - 1].uri : NULL;
+	xmlChar *abs = NULL;
 	char *out;
 
-	if (base && (!p->src->url || strcmp((char *)base, p->src->url)))
-		abs = xmlBuildURI((const xmlChar *)href, base);
+	if (base && (!p->src->url || strcmp(base, p->src->url)))
+		abs = xmlBuildURI((const xmlChar *)href, (const xmlChar *)base);
 	out = xstrdup(abs ? (char *)abs : href);
-	xmlFree(base);
 	xmlFree(abs);
 	return out;
 }
@@ -104,26 +135,22 @@ atom_mode(struct px *p)
 	else if (type && strchr(type, '/') && strncmp(type, "text/", 5) &&
 	    !(tn >= 4 && (!strcmp(type + tn - 4, "+xml") || !strcmp(type + tn - 4, "/xml"))))
 		m = M_SKIP;
-	xmlFree(type);
-	xmlFree(mode);
+	free(type);
+	free(mode);
 	return m;
 }
 
 void
 xml_item_start(struct px *p, int depth)
 {
-	char *about = (char *)xmlTextReaderGetAttributeNs(p->r,
-	    (const xmlChar *)"about", (const xmlChar *)RDF_NS);
+	char *about = attr_ns(p, "about", RDF_NS);
 
 	item_init(&p->it);
 	p->item_depth = depth;
 	p->author_depth = -1;
 	p->text_prio = p->date_prio = -1;
 	p->guid_link = 0;
-	if (about) {
-		p->it.id = xstrdup(about);
-		xmlFree(about);
-	}
+	p->it.id = about;
 }
 
 void
@@ -166,8 +193,8 @@ atom_link(struct px *p)
 
 	if (!p->it.link && href && (!rel || !strcmp(rel, "alternate")))
 		p->it.link = resolve(p, href);
-	xmlFree(rel);
-	xmlFree(href);
+	free(rel);
+	free(href);
 }
 
 void
@@ -193,7 +220,7 @@ xml_field_start(struct px *p, const char *name, enum ns ns, int depth)
 			char *perma = attr(p, "isPermaLink");
 
 			p->guid_link = !perma || strcmp(perma, "false");
-			xmlFree(perma);
+			free(perma);
 		}
 		p->f = f;
 		p->f_depth = depth;
@@ -205,18 +232,22 @@ xml_field_start(struct px *p, const char *name, enum ns ns, int depth)
 
 /* Appends text to the capture; in XHTML it is escaped back into markup. */
 void
-xml_capture_text(struct px *p, const char *s)
+xml_capture_text(struct px *p, const char *s, size_t n)
 {
+	const char *e = s + n;
 	size_t k;
 
-	while (*s) {
+	while (s < e) {
 		if (p->cap.len >= FIELD_MAX) {
 			/* Cut here, and counted once per field. */
 			p->st->recovered += !p->f_cut;
 			p->f_cut = 1;
 			return;
 		}
-		k = p->f_mode == M_XHTML ? strcspn(s, "&<") : strlen(s);
+		k = (size_t)(e - s);
+		if (p->f_mode == M_XHTML)
+			for (k = 0; s + k < e && s[k] != '&' && s[k] != '<'; k++)
+				;
 		if (k == 0) {
 			buf_puts(&p->cap, *s == '&' ? "&amp;" : "&lt;");
 			s++;
