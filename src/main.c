@@ -8,6 +8,7 @@
 #include <libxml/parser.h>
 
 #include "cmd.h"
+#include "json_arena.h"
 #include "log.h"
 #include "version.h"
 
@@ -75,10 +76,12 @@ main(int argc, char **argv)
 			continue;
 		/* Global library set-up happens once, here, before any thread or
 		 * transfer exists, as the libraries require (jansson seeds its
-		 * hash tables on first use, racily if threads do it). */
+		 * hash tables on first use, racily if threads do it, and its
+		 * allocator is a global). */
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		xmlInitParser();
 		json_object_seed(0);
+		json_arena_install();
 		rc = commands[i].fn(argc - 1, argv + 1);
 		xmlCleanupParser();
 		curl_global_cleanup();

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "json_arena.h"
 #include "parse_html.h"
 #include "parse_json.h"
 #include "parse_jsonfeed.h"
@@ -92,18 +93,22 @@ static int
 parse_json_doc(const struct parse_source *src, enum parse_type t, parse_item_fn fn,
     void *ctx, struct parse_stats *st, char *why, size_t whylen)
 {
+	struct json_arena a;
+	int in_arena = json_arena_begin(&a);
 	json_t *root = load_json(src->data, src->len, st, why, whylen);
 	int rc = -1;
 
-	if (!root)
-		return -1;
-	if (t == PARSE_AUTO)
-		t = is_jsonfeed(root) ? PARSE_JSONFEED : PARSE_JSON;
-	if (t == PARSE_JSONFEED)
-		rc = parse_jsonfeed(src, root, fn, ctx, st, why, whylen);
-	else
-		rc = parse_json(src, root, fn, ctx, st, why, whylen);
-	json_decref(root);
+	if (root) {
+		if (t == PARSE_AUTO)
+			t = is_jsonfeed(root) ? PARSE_JSONFEED : PARSE_JSON;
+		if (t == PARSE_JSONFEED)
+			rc = parse_jsonfeed(src, root, fn, ctx, st, why, whylen);
+		else
+			rc = parse_json(src, root, fn, ctx, st, why, whylen);
+		if (!in_arena)
+			json_decref(root);
+	}
+	json_arena_end(&a);
 	return rc;
 }
 
