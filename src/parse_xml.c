@@ -7,6 +7,7 @@
 #include <libxml/uri.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "parse_xml_int.h"
@@ -404,5 +405,6 @@ parse_xml(const struct parse_source *src, parse_item_fn fn, void *ctx,
 	}
 	buf_free(&p.cap);
 	buf_free(&fx.out);
+	free(p.base);
 	return rc;
 }
