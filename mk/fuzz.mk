@@ -10,7 +10,8 @@ FUZZERS      ?= parse json html conf sentiment
 FUZZ_DIR      = $(BUILD)/fuzz
 FUZZ_LIB      = src/parse.c src/parse_xml.c src/parse_xml_item.c src/xml_repair.c \
                 src/parse_jsonfeed.c src/parse_json.c src/parse_html.c src/parse_map.c \
-                src/text.c src/text_date.c src/item.c src/util.c src/buf.c src/log.c
+                src/text.c src/text_date.c src/item.c src/util.c src/buf.c src/log.c \
+                src/json_arena.c
 FUZZ_SRC_parse = $(FUZZ_LIB)
 FUZZ_SRC_json  = $(FUZZ_LIB)
 FUZZ_SRC_html  = $(FUZZ_LIB)
