@@ -1,8 +1,10 @@
 /* Brand matching: PCRE2 per brand, behind a literal prefilter.
  *
  * Every pattern is compiled once (UTF, UCP, caseless unless the brand says
- * otherwise, invalid UTF tolerated) and JIT-compiled when the platform lets
- * us. match_new also hands each brand's patterns to the prefilter
+ * otherwise, invalid UTF tolerated), and a brand's patterns are JIT-compiled,
+ * when the platform lets us, the first time a text is a candidate for it:
+ * JIT compiling was a tenth of a run in which no feed had changed. match_new
+ * also hands each brand's patterns to the prefilter
  * (match_prefilter.c, on match_literal.c's analysis); match_text runs the
  * regexes of only the brands it flags, and of those it knows no literals
  * for, then cuts each hit's context (match_context.c). */
@@ -11,6 +13,8 @@
 #include "match_int.h"
 
 #include <pcre2.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,13 +55,21 @@ struct mbrand {
 	int always;             /* no literals: a candidate for every text */
 };
 
+/* Which brands are JIT-compiled: set once, by whichever thread first
+ * matches a brand, under the lock; read without it. */
+struct jit_state {
+	pthread_mutex_t lock;
+	atomic_uchar *done;     /* per brand */
+	int failed;             /* patterns left to the interpreter */
+};
+
 struct matcher {
 	struct mbrand *b;
 	size_t n;
 	struct match_opts o;
 	struct prefilter *pf;
 	struct match_scratch *sc;   /* match_text's */
-	int jit_failed;         /* patterns left to the interpreter */
+	struct jit_state *jit;
 };
 
 void
@@ -98,14 +110,14 @@ re_kind(const struct mbrand *b, size_t k, size_t *num)
 }
 
 static int
-re_compile(struct matcher *m, struct mbrand *b, size_t k, const char *pat,
-    uint32_t flags, char *err, size_t errlen)
+re_compile(struct mbrand *b, size_t k, const char *pat, uint32_t flags, char *err,
+    size_t errlen)
 {
 	PCRE2_UCHAR msg[256];
 	PCRE2_SIZE off;
 	size_t num;
 	const char *kind = re_kind(b, k, &num);
-	int code, rc;
+	int code;
 
 	if (!pat) {
 		errf(err, errlen, "brand %s: %s %zu is missing", b->name, kind, num);
@@ -119,15 +131,35 @@ re_compile(struct matcher *m, struct mbrand *b, size_t k, const char *pat,
 		    kind, num, pat, (char *)msg, (size_t)off);
 		return -1;
 	}
-	if (m->o.no_jit || (rc = pcre2_jit_compile(b->re[k], PCRE2_JIT_COMPLETE)) == 0)
-		return 0;
-	/* E.g. MemoryDenyWriteExecute: the interpreter obeys the same limits. */
-	if (!m->jit_failed++) {
+	return 0;
+}
+
+/* JIT-compiles brand i's patterns unless that is done. A pattern that
+ * cannot be (e.g. under MemoryDenyWriteExecute) stays with the
+ * interpreter, which obeys the same limits. */
+static void
+brand_jit(const struct matcher *m, size_t i)
+{
+	struct jit_state *j = m->jit;
+	const struct mbrand *b = &m->b[i];
+	PCRE2_UCHAR msg[256];
+	const char *kind;
+	size_t k, num;
+	int rc;
+
+	if (m->o.no_jit || atomic_load_explicit(&j->done[i], memory_order_acquire))
+		return;
+	pthread_mutex_lock(&j->lock);
+	for (k = 0; !j->done[i] && k < b->npat + b->nexc + b->nreq; k++) {
+		if ((rc = pcre2_jit_compile(b->re[k], PCRE2_JIT_COMPLETE)) == 0 || j->failed++)
+			continue;
 		pcre2_get_error_message(rc, msg, sizeof msg);
+		kind = re_kind(b, k, &num);
 		log_debug("brand %s: %s %zu: no JIT (%s); using the interpreter",
 		    b->name, kind, num, (char *)msg);
 	}
-	return 0;
+	atomic_store_explicit(&j->done[i], 1, memory_order_release);
+	pthread_mutex_unlock(&j->lock);
 }
 
 static int
@@ -162,7 +194,7 @@ brand_init(struct matcher *m, size_t bi, const struct match_brand *src,
 		goto nomem;
 	for (i = 0; i < 3; i++)
 		for (j = 0; lists[i] && j < counts[i]; j++)
-			if (re_compile(m, b, k++, lists[i][j], flags, err, errlen) < 0)
+			if (re_compile(b, k++, lists[i][j], flags, err, errlen) < 0)
 				return -1;
 	if (src->feeds && src->nfeeds) {
 		if (!(b->feeds = calloc(src->nfeeds, sizeof *b->feeds)))
@@ -226,11 +258,13 @@ match_new(const struct match_brand *brands, size_t n,
 	int built;
 
 	if (!m || !(m->b = calloc(n ? n : 1, sizeof *m->b)) ||
-	    !(m->pf = prefilter_new())) {
+	    !(m->pf = prefilter_new()) || !(m->jit = calloc(1, sizeof *m->jit)) ||
+	    !(m->jit->done = calloc(n ? n : 1, sizeof *m->jit->done))) {
 		match_free(m);
 		errf(err, errlen, "matcher: out of memory");
 		return NULL;
 	}
+	pthread_mutex_init(&m->jit->lock, NULL);
 	m->n = n;
 	if (o)
 		m->o = *o;
@@ -274,6 +308,11 @@ match_free(struct matcher *m)
 	}
 	match_scratch_free(m->sc);
 	prefilter_free(m->pf);
+	if (m->jit && m->jit->done)
+		pthread_mutex_destroy(&m->jit->lock);
+	if (m->jit)
+		free(m->jit->done);
+	free(m->jit);
 	free(m->b);
 	free(m);
 }
@@ -510,6 +549,7 @@ match_text_with(const struct matcher *m, struct match_scratch *sc,
 
 		if ((!b->always && !sc->cand[i]) || !brand_in_feed(b, feed))
 			continue;
+		brand_jit(m, i);
 		/* The first failing brand's reason is the one reported. */
 		rc = brand_match(sc, b, text ? text : "", len, &hits[nh],
 		    nerr ? NULL : err, errlen);

@@ -1,5 +1,6 @@
 /* Tests for the match stage: PCRE2 brand matching, excludes, requires,
  * feed scoping, limits, the literal prefilter and sentence context. */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -837,6 +838,63 @@ test_no_brands(void)
 	match_free(NULL);
 }
 
+/* Brands are JIT-compiled by whichever thread first matches them: threads
+ * racing to the same brands of a fresh matcher all see every hit. */
+struct race {
+	const struct matcher *m;
+	int hits;
+};
+
+static void *
+race_main(void *arg)
+{
+	static const char *const texts[] = { "I love Acme", "Globex is slow",
+	    "initech and acme both", "nothing here" };
+	struct race *r = arg;
+	struct match_scratch *sc = match_scratch_new(r->m);
+	struct match_hit h[4];
+	int i;
+
+	for (i = 0; sc && i < 400; i++) {
+		const char *t = texts[i % 4];
+
+		r->hits += match_text_with(r->m, sc, NULL, t, strlen(t), h, 4, NULL, NULL, 0);
+	}
+	match_scratch_free(sc);
+	return NULL;
+}
+
+static void
+test_jit_race(void)
+{
+	const struct match_brand b[] = {
+		{ .name = "Acme", .patterns = LIST("\\bacme\\b") },
+		{ .name = "Globex", .patterns = LIST("\\bglobex\\b", "globex\\s+corp") },
+		{ .name = "Initech", .patterns = LIST("\\binitech\\b") },
+	};
+	struct race r[4];
+	pthread_t t[4];
+	size_t i;
+	int round;
+
+	for (round = 0; round < 20; round++) {
+		struct matcher *m = mk(b, 3, NULL);
+		int ok = 1;
+
+		for (i = 0; m && i < 4; i++) {
+			r[i] = (struct race){ m, 0 };
+			ok &= pthread_create(&t[i], NULL, race_main, &r[i]) == 0;
+		}
+		for (i = 0; m && i < 4; i++)
+			pthread_join(t[i], NULL);
+		/* 100 rounds of the 4 texts: 1 + 1 + 2 + 0 hits. */
+		for (i = 0; m && i < 4; i++)
+			ok &= r[i].hits == 400;
+		CHECK(m && ok);
+		match_free(m);
+	}
+}
+
 int
 main(void)
 {
@@ -857,5 +915,6 @@ main(void)
 	RUN(test_prefilter_differential);
 	RUN(test_prefilter_random_patterns);
 	RUN(test_no_brands);
+	RUN(test_jit_race);
 	return TEST_END();
 }
