@@ -2,6 +2,7 @@
  * stopped here): every route's outcome (limits, redirect chains and loops,
  * cut-off and reset responses), conditional GET,
  * secrets kept out of errors, per-host queueing and serial runs. */
+#include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "fetch.h"
+#include "fetch_int.h"
 #include "test.h"
 #include "util.h"
 
@@ -565,6 +567,52 @@ test_reused_hang(void)
 	run_free(&r);
 }
 
+/* fetch_url_host reads plain http(s) URLs itself and leaves the rest to
+ * curl_url: on each of these both must give curl_url's host and port. */
+static void
+test_url_host(void)
+{
+	static const char *const urls[] = {
+		"http://example.com/feed", "https://Example.COM", "HTTP://a.b.c:8080/x?y",
+		"https://127.0.0.2:32899/f00001.xml", "http://host.:81#frag", "http://h:65535",
+		"http://h:65536/", "http://h:0/", "http://h:080/", "http://h:/x",
+		"http://user:pw@host.example/x", "http://[::1]:8080/", "http://ho_st/",
+		"https://xn--bcher-kva.example/", "http://b\xc3\xbc" "cher.example/",
+		"http://a%2eb/", "http://h?q", "http://h\\x", "http://", "ftp://h/x",
+		"file:///tmp/f", "not a url", "http://-dash-.example:443/", "https://h:1",
+	};
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < NELEM(urls); i++) {
+		char got[256], want[256] = "";
+		long gport, wport = 0;
+		CURLU *u = curl_url();
+		char *h = NULL, *p = NULL;
+		size_t k;
+
+		if (curl_url_set(u, CURLUPART_URL, urls[i], CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+		    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK) {
+			snprintf(want, sizeof want, "%s", h);
+			if (curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) == CURLUE_OK)
+				wport = strtol(p, NULL, 10);
+		}
+		for (k = 0; want[k]; k++)
+			want[k] = isprint((unsigned char)want[k]) ?
+			    (char)tolower((unsigned char)want[k]) : '?';
+		curl_free(h);
+		curl_free(p);
+		curl_url_cleanup(u);
+		fetch_url_host(urls[i], got, sizeof got, &gport);
+		if (strcmp(got, want) || gport != wport) {
+			fprintf(stderr, "%s: got %s:%ld, curl_url %s:%ld\n", urls[i], got, gport,
+			    want, wport);
+			bad++;
+		}
+	}
+	CHECK_INT(bad, 0);
+}
+
 int
 main(void)
 {
@@ -572,6 +620,7 @@ main(void)
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	RUN(test_defaults);
+	RUN(test_url_host);
 	if (!mkdtemp(tmpdir) || start_server() < 0) {
 		CHECK(!"cannot start tests/lib/httpd.py");
 	} else {
