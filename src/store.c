@@ -525,38 +525,108 @@ store_mark_mention_exported(struct store *s, const char *id)
 	return store_done(s, st);
 }
 
+static int
+cmp_counts(const void *a, const void *b)
+{
+	return strcmp(((const struct brand_counts *)a)->brand,
+	    ((const struct brand_counts *)b)->brand);
+}
+
+/* The brands seen so far, found by hash: slot[] holds index + 1 into the
+ * counts, 0 for empty; cap is a power of two at least twice n. */
+struct count_table {
+	struct brand_counts *v;
+	long n, nalloc;
+	size_t *slot, cap;
+};
+
+static struct brand_counts *
+count_slot(struct count_table *t, const char *brand, size_t len)
+{
+	size_t h, i;
+
+	if ((size_t)t->n * 2 >= t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 64, *ns = calloc(cap, sizeof *ns);
+		long k;
+
+		if (!ns)
+			return NULL;
+		for (k = 0; k < t->n; k++) {
+			for (h = hash64(t->v[k].brand, strlen(t->v[k].brand)) & (cap - 1); ns[h];
+			    h = (h + 1) & (cap - 1))
+				;
+			ns[h] = (size_t)k + 1;
+		}
+		free(t->slot);
+		t->slot = ns;
+		t->cap = cap;
+	}
+	for (h = hash64(brand, len) & (t->cap - 1); (i = t->slot[h]); h = (h + 1) & (t->cap - 1))
+		if (!strcmp(t->v[i - 1].brand, brand))
+			return &t->v[i - 1];
+	if (t->n == t->nalloc) {
+		long na = t->nalloc ? 2 * t->nalloc : 16;
+		struct brand_counts *nv = realloc(t->v, (size_t)na * sizeof *nv);
+
+		if (!nv)
+			return NULL;
+		t->v = nv;
+		t->nalloc = na;
+	}
+	memset(&t->v[t->n], 0, sizeof *t->v);
+	if (!(t->v[t->n].brand = xstrndup(brand, len)))
+		return NULL;
+	t->slot[h] = (size_t)++t->n;
+	return &t->v[t->n - 1];
+}
+
+/* Summed here rather than by GROUP BY: the covering index is in
+ * publication order, and SQLite sorted every kept mention by brand to
+ * group them (4,600 instructions a row, at every run, 304s or not). */
 long
 store_counts(struct store *s, int64_t from, int64_t to, struct brand_counts **out)
 {
-	sqlite3_stmt *st = store_prep(s, "SELECT brand, count(*), sum(label > 0),"
-	    " sum(label = 0), sum(label < 0), total(compound) FROM mentions"
-	    " WHERE published >= ? AND published < ? GROUP BY brand ORDER BY brand");
-	struct brand_counts *v = NULL, *nv;
-	long n = 0;
+	sqlite3_stmt *st = store_prep(s, "SELECT brand, label, compound FROM mentions"
+	    " WHERE published >= ? AND published < ?");
+	struct count_table t = {0};
+	struct brand_counts *c;
+	int rc;
 
 	*out = NULL;
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, to);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (!(nv = realloc(v, (size_t)(n + 1) * sizeof *v))) {
-			store_counts_free(v, n);
-			store_release(st);
-			return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *brand = (const char *)sqlite3_column_text(st, 0);
+		int64_t label;
+
+		if (!brand)
+			continue;
+		if (!(c = count_slot(&t, brand, (size_t)sqlite3_column_bytes(st, 0)))) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
-		v = nv;
-		v[n].brand = store_col_text(st, 0);
-		v[n].total = (long)sqlite3_column_int64(st, 1);
-		v[n].pos = (long)sqlite3_column_int64(st, 2);
-		v[n].neu = (long)sqlite3_column_int64(st, 3);
-		v[n].neg = (long)sqlite3_column_int64(st, 4);
-		v[n].compound_sum = sqlite3_column_double(st, 5);
-		n++;
+		c->total++;
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+			label = sqlite3_column_int64(st, 1);
+			c->pos += label > 0;
+			c->neu += label == 0;
+			c->neg += label < 0;
+		}
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+			c->compound_sum += sqlite3_column_double(st, 2);
 	}
 	store_release(st);
-	*out = v;
-	return n;
+	free(t.slot);
+	if (rc != SQLITE_DONE) {
+		store_counts_free(t.v, t.n);
+		return -1;
+	}
+	if (t.n)
+		qsort(t.v, (size_t)t.n, sizeof *t.v, cmp_counts);
+	*out = t.v;
+	return t.n;
 }
 
 void
