@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -60,15 +61,51 @@ split_tabs(char *line, char **field, size_t max)
 	}
 }
 
+/* A plain decimal ("-1.5", "3", "0.25") of at most 15 digits, exactly as
+ * strtod reads it: the digits and the power of ten are both exact doubles,
+ * so one division rounds correctly. Lexicons are thousands of these, and
+ * strtod was a third of loading one. NULL for anything else. */
+static const char *
+plain_decimal(const char *s, double *v)
+{
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+	    1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+	const char *p = s + (*s == '-' || *s == '+');
+	uint64_t m = 0;
+	int digits = 0, frac = -1;
+
+	for (; (*p >= '0' && *p <= '9') || (*p == '.' && frac < 0); p++) {
+		if (*p == '.') {
+			frac = 0;
+			continue;
+		}
+		if (++digits > 15)
+			return NULL;
+		m = m * 10 + (uint64_t)(*p - '0');
+		frac += frac >= 0;
+	}
+	/* An exponent, hex, or anything else after it is strtod's to judge. */
+	if (!digits || (*p && *p != ' '))
+		return NULL;
+	*v = (double)m / pow10[frac > 0 ? frac : 0];
+	if (*s == '-')
+		*v = -*v;
+	return p;
+}
+
 static int
 parse_number(const char *where, size_t lineno, const char *what, const char *s,
     double lo, double hi, double *out, char *err, size_t errlen)
 {
+	const char *fast;
 	char *end;
 	double v;
 
 	errno = 0;
-	v = strtod(s, &end);
+	if ((fast = plain_decimal(s, &v)))
+		end = (char *)(uintptr_t)fast;
+	else
+		v = strtod(s, &end);
 	while (*end == ' ')
 		end++;
 	if (end == s || *end || errno || !isfinite(v)) {

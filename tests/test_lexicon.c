@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "lexicon.h"
 #include "test.h"
 
@@ -397,6 +398,47 @@ test_real_lexicon(void)
 	lexicon_free(lx);
 }
 
+/* Valences read by the loader's own decimal reader come out bit for bit as
+ * strtod reads them, on thousands of generated values. */
+static void
+test_numbers(void)
+{
+	static char vals[3000][24];
+	struct buf text = {0};
+	unsigned long x = 12345;
+	struct lexicon *lx;
+	char term[16];
+	int i, k, bad = 0;
+
+	buf_puts(&text, "# generated\n");
+	for (i = 0; i < 3000; i++) {
+		char *q = vals[i];
+		int frac;
+
+		x = x * 6364136223846793005UL + 1442695040888963407UL;
+		frac = (int)(x >> 59) % 14;
+		q += sprintf(q, "%s%lu", x & 1 ? "-" : "", (x >> 20) % 4);
+		if (frac)
+			*q++ = '.';
+		for (k = 0; k < frac; k++)
+			*q++ = (char)('0' + (x >> (k * 4)) % 10);
+		*q = '\0';
+		buf_printf(&text, "w%d\t%s\n", i, vals[i]);
+	}
+	lx = load1(fixture("numbers.tsv", text.data));
+	CHECK(lx != NULL);
+	for (i = 0; lx && i < 3000; i++) {
+		double want = strtod(vals[i], NULL), got;
+
+		snprintf(term, sizeof term, "w%d", i);
+		got = valence(lx, term);
+		bad += memcmp(&got, &want, sizeof got) != 0;
+	}
+	CHECK_INT(bad, 0);
+	lexicon_free(lx);
+	buf_free(&text);
+}
+
 int
 main(void)
 {
@@ -415,6 +457,7 @@ main(void)
 	RUN(test_crlf_and_comments);
 	RUN(test_default_path);
 	RUN(test_real_lexicon);
+	RUN(test_numbers);
 	{
 		char path[600];
 
