@@ -443,10 +443,17 @@ store_feed_state(struct store *s, const char *feed, struct feed_state *fs)
 int
 store_save_feed_state(struct store *s, const char *feed, const struct feed_state *fs)
 {
-	sqlite3_stmt *st = store_prep(s, "INSERT OR REPLACE INTO feed_state (feed,"
+	/* An upsert updates the row in place; REPLACE deleted it and
+	 * inserted it again, in the table and in its key's index. */
+	sqlite3_stmt *st = store_prep(s, "INSERT INTO feed_state (feed,"
 	    " last_attempt, last_success, next_due, failing_since, http_status,"
 	    " failures, etag, last_modified, last_error)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (feed) DO UPDATE SET"
+	    " last_attempt = excluded.last_attempt, last_success = excluded.last_success,"
+	    " next_due = excluded.next_due, failing_since = excluded.failing_since,"
+	    " http_status = excluded.http_status, failures = excluded.failures,"
+	    " etag = excluded.etag, last_modified = excluded.last_modified,"
+	    " last_error = excluded.last_error");
 
 	if (!st)
 		return -1;
