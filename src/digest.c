@@ -151,6 +151,17 @@ own_words(const struct digest_brand *b, const struct mention *m, struct buf *own
 		    ' ' : own->data[i]);
 }
 
+static void
+worst_set(struct digest_worst *w, const struct mention *m)
+{
+	free(w->title);
+	free(w->link);
+	w->title = m->title && *m->title ? xstrdup(m->title) : NULL;
+	w->link = m->link && *m->link ? xstrdup(m->link) : NULL;
+	w->compound = round(m->compound * 1000) / 1000 + 0.0;   /* digest_real's */
+	w->set = 1;
+}
+
 /* What only the period's figures need. */
 static void
 gather_period(struct digest_run *r, struct digest_brand *b, const struct mention *m,
@@ -162,11 +173,8 @@ gather_period(struct digest_run *r, struct digest_brand *b, const struct mention
 
 	if (src) {
 		count(&src->day[k], m);
-		if (m->compound < 0 && (!src->worst[k] || m->compound < json_real_value(
-		    json_object_get(src->worst[k], "compound")))) {
-			json_decref(src->worst[k]);
-			src->worst[k] = mention_json(m);
-		}
+		if (m->compound < 0 && (!src->worst[k].set || m->compound < src->worst[k].compound))
+			worst_set(&src->worst[k], m);
 	}
 	if (m->author && *m->author)
 		digest_tally_add(&b->authors, m->author, strlen(m->author), 1, 0);
@@ -238,8 +246,10 @@ run_free(struct digest_run *r)
 		struct digest_brand *b = &r->b[i];
 
 		for (j = 0; j < b->nsrc; j++) {
-			for (k = 0; k < r->nd; k++)
-				json_decref(b->src[j].worst[k]);
+			for (k = 0; k < r->nd; k++) {
+				free(b->src[j].worst[k].title);
+				free(b->src[j].worst[k].link);
+			}
 			free(b->src[j].feed);
 			free(b->src[j].day);
 			free(b->src[j].worst);

@@ -83,12 +83,13 @@ cmp_source(const void *a, const void *b)
 
 /* The most negative mention of a source's day, slimmed for the CSV. */
 static json_t *
-worst_json(const json_t *m)
+worst_json(const struct digest_worst *w)
 {
-	if (!m)
+	if (!w->set)
 		return json_null();
-	return json_pack("{s:O, s:O, s:O}", "title", json_object_get(m, "title"),
-	    "link", json_object_get(m, "link"), "compound", json_object_get(m, "compound"));
+	return json_pack("{s:o, s:o, s:f}", "title", w->title ? json_string(w->title) :
+	    json_null(), "link", w->link ? json_string(w->link) : json_null(),
+	    "compound", w->compound);
 }
 
 static json_t *
@@ -109,7 +110,7 @@ source_daily_json(const struct digest_run *r, const struct digest_source *src)
 
 		json_object_set_new(d, "compound_avg", c->mentions ?
 		    digest_real(c->compound_sum / (double)c->mentions, 3) : json_null());
-		json_object_set_new(d, "most_negative", worst_json(src->worst[k]));
+		json_object_set_new(d, "most_negative", worst_json(&src->worst[k]));
 		json_array_append_new(days, d);
 	}
 	return json_pack("{s:s, s:o}", "feed", src->feed, "daily", days);

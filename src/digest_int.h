@@ -85,11 +85,20 @@ struct digest_top {
 	size_t n, max;
 };
 
+/* A source's most negative mention of a day: only what the document
+ * shows of it, not a MENTION object (built for every new worst, those
+ * were most of the digest's garbage). */
+struct digest_worst {
+	int set;
+	double compound;             /* rounded as the document shows it */
+	char *title, *link;          /* NULL: none */
+};
+
 /* What the build gathers for one brand and one source (feed). */
 struct digest_source {
 	char *feed;
 	struct digest_counts *day;   /* [nd] */
-	json_t **worst;              /* [nd] the day's most negative mention */
+	struct digest_worst *worst;  /* [nd] the day's most negative mention */
 };
 struct digest_brand {
 	const struct conf_brand *cb;
