@@ -9,6 +9,7 @@
 
 #include "digest.h"
 #include "digest_html.h"
+#include "json_arena.h"
 #include "json_write.h"
 #include "log.h"
 #include "report.h"
@@ -135,9 +136,10 @@ int
 digest_today(struct store *s, const struct conf *c, int64_t now, int changed)
 {
 	struct buf path = {0};
+	struct json_arena a;
 	json_t *doc;
 	char today[11];
-	int rc, have;
+	int rc, have, in_arena;
 
 	digest_set_zone(c->timezone);
 	digest_local_date(now, 0, today);
@@ -146,10 +148,15 @@ digest_today(struct store *s, const struct conf *c, int64_t now, int changed)
 	buf_free(&path);
 	if (!changed && have)
 		return 0;
-	if (!(doc = digest_build(s, c, today, 7, 1, now)))
-		return -1;
-	rc = digest_write(c->out_dir, doc);
-	json_decref(doc);
+	/* The document is tens of thousands of small values, built, written
+	 * and dropped at once: an arena's work (json_arena.h). */
+	in_arena = json_arena_begin(&a);
+	rc = -1;
+	if ((doc = digest_build(s, c, today, 7, 1, now)))
+		rc = digest_write(c->out_dir, doc);
+	if (!in_arena)
+		json_decref(doc);
+	json_arena_end(&a);
 	return rc;
 }
 
