@@ -43,7 +43,10 @@ struct ac {
 	unsigned char cls[256]; /* byte -> class; case folded; 0: in no literal */
 	/* Bit cls(a) << 8 | cls(b): some literal may begin with bytes a, b. */
 	uint64_t pairs[65536 / 64];
-	int skip;               /* use pairs: few enough of them */
+	/* Bit a << 8 | b: the bytes themselves, pairs read through cls once
+	 * at build rather than at every byte of every text scanned. */
+	uint64_t starts[65536 / 64];
+	int skip;               /* use starts: few enough pairs */
 };
 
 struct prefilter {
@@ -155,10 +158,22 @@ pair_add(struct ac *ac, unsigned k)
 	ac->pairs[k >> 6] |= 1ULL << (k & 63);
 }
 
-static int
-pair_starts(const struct ac *ac, const unsigned char *p)
+/* The first position from p at which a literal's first pair may begin, or
+ * the last byte; the bytes before it leave the start state as it is. The
+ * pair is rolled along, one load a byte. */
+static const unsigned char *
+skip_to_pair(const struct ac *ac, const unsigned char *p, const unsigned char *end)
 {
-	return pair_has(ac, (unsigned)ac->cls[p[0]] << 8 | ac->cls[p[1]]);
+	unsigned k;
+
+	if (end - p < 2)
+		return p;
+	for (k = p[0]; p + 1 < end; p++) {
+		k = (k << 8 | p[1]) & 0xffff;
+		if (ac->starts[k >> 6] >> (k & 63) & 1)
+			break;
+	}
+	return p;
 }
 
 /* The pairs literals begin with, and whether they are few enough to skip
@@ -183,6 +198,9 @@ ac_pairs(struct ac *ac, const struct ac_lit *l, size_t n)
 		pair_add(ac, x << 8 | AC_SPECIAL);
 	}
 	ac->skip = npairs <= AC_MAX_PAIRS;
+	for (k = 0; ac->skip && k < 65536; k++)
+		if (pair_has(ac, (unsigned)ac->cls[k >> 8] << 8 | ac->cls[k & 255]))
+			ac->starts[k >> 6] |= 1ULL << (k & 63);
 }
 
 static int
@@ -266,8 +284,7 @@ ac_scan(const struct ac *ac, const unsigned char *p, size_t len, unsigned char *
 	}
 	while (p < end) {
 		if (st == 0)
-			while (end - p >= 2 && !pair_starts(ac, p))
-				p++;
+			p = skip_to_pair(ac, p, end);
 		st = ac_step(ac, &p, end, st, cand);
 	}
 }
