@@ -101,6 +101,14 @@ static const char *const migrations[] = {
 	"CREATE INDEX items_content ON items(content) WHERE content IS NOT NULL;"
 	"CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID;"
 	"INSERT INTO meta VALUES ('items_pruned', CAST(strftime('%s', 'now') AS INTEGER));",
+	/* 10: where the match sits in its snippet, and the text matched, as
+	 * columns: the digest read them out of each mention's JSON copy,
+	 * parsing it at every run (more than half of reading a mention). */
+	"ALTER TABLE mentions ADD COLUMN hl_start INTEGER;"
+	"ALTER TABLE mentions ADD COLUMN hl_end INTEGER;"
+	"ALTER TABLE mentions ADD COLUMN matched TEXT;"
+	"UPDATE mentions SET hl_start = json_extract(json, '$.highlight[0]'),"
+	"  hl_end = json_extract(json, '$.highlight[1]'), matched = json_extract(json, '$.matched');",
 };
 
 const char *
@@ -475,8 +483,8 @@ store_add_mention(struct store *s, const struct mention *m, const char *json)
 {
 	sqlite3_stmt *st = store_prep(s, "INSERT OR IGNORE INTO mentions (id, brand, feed,"
 	    " item_id, link, author, title, snippet, published, created, compound,"
-	    " label, aspects, reason, rating, rating_scale, json)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	    " label, aspects, reason, rating, rating_scale, json, hl_start, hl_end, matched)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 
 	if (!st)
 		return -1;
@@ -499,6 +507,9 @@ store_add_mention(struct store *s, const struct mention *m, const char *json)
 		sqlite3_bind_double(st, 16, m->rating_scale);
 	}
 	store_bind_text(st, 17, json);
+	sqlite3_bind_int64(st, 18, (sqlite3_int64)m->hl_start);
+	sqlite3_bind_int64(st, 19, (sqlite3_int64)m->hl_end);
+	store_bind_text(st, 20, m->matched);
 	if (store_done(s, st) < 0)
 		return -1;
 	return sqlite3_changes(s->db) ? 0 : 1;

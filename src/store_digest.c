@@ -41,11 +41,9 @@ int
 store_each_mention_in(struct store *s, int64_t from, int64_t to,
     int (*fn)(const struct mention *m, void *ctx), void *ctx)
 {
-	/* The highlight and the matched text live only in the record. */
 	sqlite3_stmt *st = store_prep(s, "SELECT id, brand, feed, item_id, link, author,"
 	    " title, snippet, " WHEN ", created, compound, label, aspects, reason, rating,"
-	    " rating_scale, json_extract(json, '$.highlight[0]'),"
-	    " json_extract(json, '$.highlight[1]'), json_extract(json, '$.matched')"
+	    " rating_scale, hl_start, hl_end, matched"
 	    " FROM mentions WHERE (published >= ?1 AND published < ?2)"
 	    " OR (published <= 0 AND created >= ?1 AND created < ?2)"
 	    " ORDER BY 9, id");

@@ -287,11 +287,14 @@ test_items_migration(void)
 	sqlite3_stmt *st;
 
 	/* Schema 8 changed the items table and dropped an index, 9 changed
-	 * the table again and added meta: put back version 7's. */
+	 * the table again and added meta, 10 added mention columns: put back
+	 * version 7's. */
 	store_close(s);
 	snprintf(path, sizeof path, "%s/earshot.db", dir);
 	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
 	CHECK_INT(sqlite3_exec(db, "DROP TABLE items; DROP TABLE meta;"
+	    "ALTER TABLE mentions DROP COLUMN hl_start;"
+	    "ALTER TABLE mentions DROP COLUMN hl_end; ALTER TABLE mentions DROP COLUMN matched;"
 	    "CREATE TABLE items ("
 	    "  id INTEGER PRIMARY KEY, feed TEXT NOT NULL, item_key TEXT NOT NULL,"
 	    "  link TEXT, content_hash TEXT, published INTEGER, seen INTEGER NOT NULL);"
@@ -323,7 +326,7 @@ test_items_migration(void)
 	    " (SELECT count(*) FROM pragma_table_info('items') WHERE type = 'TEXT')",
 	    -1, &st, NULL);
 	CHECK_INT(sqlite3_step(st), SQLITE_ROW);
-	CHECK_INT(sqlite3_column_int(st, 0), 9);
+	CHECK_INT(sqlite3_column_int(st, 0), 10);
 	CHECK_INT(sqlite3_column_int(st, 1), 0);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
@@ -444,6 +447,54 @@ test_shrunk(struct store *s)
 	CHECK_INT(seen(s, "other", &a, NULL), 1);
 }
 
+static int
+first_mention(const struct mention *m, void *ctx)
+{
+	char *out = ctx;
+
+	snprintf(out, 64, "%s %zu-%zu %s", m->id, m->hl_start, m->hl_end,
+	    m->matched ? m->matched : "(none)");
+	return 0;
+}
+
+/* Schema 10 gave the highlight and the matched text columns of their own,
+ * filled from the JSON copy of the mentions already kept. */
+static void
+test_mentions_migration(void)
+{
+	char err[512], path[128], got[64] = "";
+	struct store *s = store_open(dir, err, sizeof err);
+	struct mention m = mkmention("h1", "Acme", 1, 0.5, 1000);
+	sqlite3 *db;
+
+	if (!s) {
+		CHECK_STR(err, "");
+		return;
+	}
+	m.hl_start = 7;
+	m.hl_end = 11;
+	m.matched = (char *)"Acme";
+	CHECK_INT(store_add_mention(s, &m, "{\"id\":\"h1\",\"highlight\":[3,9],"
+	    "\"matched\":\"ACME co\"}"), 0);
+	CHECK_INT(store_each_mention_in(s, 0, 5000, first_mention, got), 0);
+	CHECK_STR(got, "h1 7-11 Acme");
+	store_close(s);
+	/* Back to version 9: no columns, only the record. */
+	snprintf(path, sizeof path, "%s/earshot.db", dir);
+	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "ALTER TABLE mentions DROP COLUMN hl_start;"
+	    "ALTER TABLE mentions DROP COLUMN hl_end; ALTER TABLE mentions DROP COLUMN matched;"
+	    "PRAGMA user_version = 9;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	if (!(s = store_open(dir, err, sizeof err))) {
+		CHECK_STR(err, "");
+		return;
+	}
+	CHECK_INT(store_each_mention_in(s, 0, 5000, first_mention, got), 0);
+	CHECK_STR(got, "h1 3-9 ACME co");
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -480,6 +531,8 @@ main(void)
 	snprintf(cmd, sizeof cmd, "rm -f %s/earshot.db*", dir);
 	CHECK_INT(system(cmd), 0);
 	RUN(test_items_migration);
+	CHECK_INT(system(cmd), 0);
+	RUN(test_mentions_migration);
 	CHECK_INT(system(cmd), 0);
 	RUN(test_versions);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
