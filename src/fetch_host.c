@@ -62,25 +62,21 @@ fetch_url_host(const char *url, char *host, size_t len, long *port)
 
 	host[0] = '\0';
 	*port = 0;
-	if (url && plain_url_host(url, host, len, port)) {
-		for (i = 0; host[i]; i++)
-			host[i] = (char)tolower((unsigned char)host[i]);
-		return;
-	}
-	u = curl_url();
-	if (u && url &&
-	    curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK) {
-		snprintf(host, len, "%s", h);
-		if (curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) == CURLUE_OK)
-			*port = strtol(p, NULL, 10);
+	if (url && !plain_url_host(url, host, len, port)) {
+		u = curl_url();
+		if (u && curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) ==
+		    CURLUE_OK && curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK) {
+			snprintf(host, len, "%s", h);
+			if (curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) == CURLUE_OK)
+				*port = strtol(p, NULL, 10);
+		}
+		curl_url_cleanup(u);
 	}
 	for (i = 0; host[i]; i++)
 		host[i] = isprint((unsigned char)host[i]) ?
 		    (char)tolower((unsigned char)host[i]) : '?';
 	curl_free(h);
 	curl_free(p);
-	curl_url_cleanup(u);
 }
 
 static int

@@ -343,7 +343,7 @@ discard(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
-/* Encoding and I/O errors bypass the reader's handler and go to libxml2's
+/* Encoding and I/O errors bypass the parser's handler and go to libxml2's
  * per-thread global ones, which print to stderr: route them to ours for
  * the length of the parse, then put back whatever was there. */
 static int
