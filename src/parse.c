@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "json_arena.h"
+#include "json_read.h"
 #include "parse_html.h"
 #include "parse_json.h"
 #include "parse_jsonfeed.h"
@@ -46,14 +47,13 @@ looks_like_json(const char *s, size_t n)
 	return n && (*s == '{' || *s == '[');
 }
 
-/* Loads JSON past a BOM (jansson rejects one) and with invalid UTF-8 bytes
- * replaced by '?' (jansson rejects those too), counting both repairs.
+/* Loads JSON past a BOM (json_read, as jansson, rejects one) and with invalid
+ * UTF-8 bytes replaced by '?' (which it rejects too), counting both repairs.
  * Returns the root (caller json_decref's), or NULL with the reason in why. */
 static json_t *
 load_json(const char *s, size_t n, struct parse_stats *st, char *why, size_t whylen)
 {
-	char *copy = NULL;
-	json_error_t e;
+	char *copy = NULL, what[160];
 	json_t *root;
 	size_t i, k;
 
@@ -73,10 +73,10 @@ load_json(const char *s, size_t n, struct parse_stats *st, char *why, size_t why
 		s = copy;
 		st->recovered++;
 	}
-	root = json_loadb(s, n, 0, &e);
+	root = json_read(s, n, what, sizeof what);
 	free(copy);
 	if (!root)
-		errf(why, whylen, "not valid JSON (line %d: %s)", e.line, e.text);
+		errf(why, whylen, "not valid JSON (%s)", what);
 	return root;
 }
 
