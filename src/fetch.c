@@ -44,8 +44,6 @@ fetch_opts_default(struct fetch_opts *o)
 	o->low_speed_time = 20;
 	o->max_body = 10 * 1024 * 1024;
 	o->user_agent = "earshot";
-	o->idle = NULL;
-	o->wake_fd = -1;
 }
 
 void
@@ -441,7 +439,6 @@ fetch_all(const struct fetch_opts *o, struct fetch_job **jobs, size_t n,
     fetch_done_fn done, void *ctx, char *err, size_t errlen)
 {
 	struct fetch_run r = { .o = o, .jobs = jobs, .n = n, .done = done, .ctx = ctx };
-	struct curl_waitfd wake = { .fd = o->wake_fd, .events = CURL_WAIT_POLLIN };
 	CURLMcode mc = CURLM_OK;
 	int running;
 
@@ -466,10 +463,7 @@ fetch_all(const struct fetch_opts *o, struct fetch_job **jobs, size_t n,
 			break;
 		drain(&r);
 		fill(&r);
-		if (o->idle)
-			o->idle(ctx);
-		if (r.active && (mc = curl_multi_poll(r.multi, &wake, o->wake_fd >= 0,
-		    1000, NULL)))
+		if (r.active && (mc = curl_multi_poll(r.multi, NULL, 0, 1000, NULL)))
 			break;
 	}
 	if (mc != CURLM_OK)

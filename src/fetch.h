@@ -16,12 +16,6 @@ struct fetch_opts {
 	long low_speed_time;     /* ... for this many seconds aborts (20) */
 	size_t max_body;         /* bytes, after decompression (10 MiB) */
 	const char *user_agent;  /* full User-Agent string */
-	/* Work the caller does between transfers on fetch_all's thread:
-	 * idle(ctx) (done's ctx) is called on each turn of the transfer loop,
-	 * and the wait for network events also ends when wake_fd (-1: none)
-	 * is readable; idle must drain it. NULL / -1 by default. */
-	void (*idle)(void *ctx);
-	int wake_fd;
 };
 
 /* One transfer. The caller fills the inputs; fetch_all fills the outputs,

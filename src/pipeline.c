@@ -1,12 +1,21 @@
 /* One polling pass: the stages in order, feed by feed, each feed's batch in
  * one transaction (with those of the feeds finished just before or after
  * it: see store_batch_begin); then alert rules over the whole, delivery
- * and reports. */
+ * and reports.
+ *
+ * Three kinds of thread share a pass. A fetch thread runs the transfers
+ * and hands each finished feed on: one with items to the workers' queue,
+ * one without (a 304, a failure) straight to this, the main thread, which
+ * owns the state database and stores every feed in the order the workers'
+ * queue gives them back. The main thread's inserts are the pass's longest
+ * serial work; while it also drove the transfers, each of its commits and
+ * b-tree splits held up every fetch, and the workers waited for bodies. */
 #include "pipeline.h"
 #include "pipeline_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +56,13 @@ struct run {
 	const struct conf_feed *feed;
 	unsigned feed_items, feed_new, feed_mentions;
 	struct workq *q;       /* the workers, or inline: see pool_start */
-	int wake[2];           /* workers -> fetch loop, or -1 */
+	/* Between the fetch thread and this one, under mu: */
+	pthread_mutex_t mu;
+	pthread_cond_t more;   /* direct, ready or fetched changed */
+	struct feed_batch *direct, **direct_end; /* feeds without a body, oldest first */
+	int ready;             /* a batch of the queue is done */
+	int fetched;           /* the fetch thread has handed on every feed */
+	int nomem;             /* it could not allocate a batch */
 	struct feed_batch *spent; /* stored, for the next batch's worker to free */
 };
 
@@ -214,82 +229,101 @@ store_batch(struct run *r, struct feed_batch *b)
 	}
 out:
 	fetch_job_clear(job);
+	pthread_mutex_lock(&r->mu);
 	b->spent = r->spent;
 	r->spent = b;
+	pthread_mutex_unlock(&r->mu);
 	run_clock_phase(&r->st->clock, STAGE_FETCH, STAGE_FETCH);
 	r->st->done++;
 	if (r->o->progress)
 		r->o->progress(r->st, r->o->progress_ctx);
 }
 
-/* How many batches store_ready waits for. */
-enum store_wait { WAIT_NONE, WAIT_ONE, WAIT_ALL };
-
-/* Stores the batches the workers have finished, oldest first, after
- * waiting for one more (room in a full queue) or all of them (the end of
- * the fetches) when asked. */
+/* Appends b to the feeds the main thread stores next. Under r->mu. */
 static void
-store_ready(struct run *r, enum store_wait how)
+hand_direct(struct run *r, struct feed_batch *b)
 {
-	struct feed_batch *b;
-
-	while ((b = workq_pop(r->q, how != WAIT_NONE))) {
-		store_batch(r, b);
-		if (how == WAIT_ONE)
-			how = WAIT_NONE;
-	}
+	b->next = NULL;
+	*r->direct_end = b;
+	r->direct_end = &b->next;
+	pthread_cond_signal(&r->more);
 }
 
-/* The fetcher's idle hook, each turn of its loop: what the workers have
- * finished is stored between transfers. */
-static void
-on_idle(void *ctx)
-{
-	struct run *r = ctx;
-	char sink[64];
-
-	if (r->wake[0] >= 0)
-		while (read(r->wake[0], sink, sizeof sink) > 0)
-			;
-	store_ready(r, WAIT_NONE);
-}
-
-/* Called by the fetcher as each transfer completes: the feed goes to the
- * workers (or, single-threaded, is prepared here and now), once the
- * queue has room. A batch that cannot be allocated is the store's
- * failure: nothing later may be recorded out of order. */
+/* The fetch thread's callback as each transfer completes: a feed without a
+ * body goes straight to the main thread (through a worker, its two
+ * wake-ups were most of an all-304 pass's time; and a batch without items
+ * changes no result by being stored ahead of feeds still being parsed);
+ * one with a body to the workers, once the queue has room. A batch that
+ * cannot be allocated is the store's failure: nothing later may be
+ * recorded out of order. */
 static void
 on_fetched(struct fetch_job *job, void *ctx)
 {
 	struct run *r = ctx;
 	struct feed_batch *b = prep_batch_new(job);
 
-	run_clock_phase(&r->st->clock, STAGE_PARSE, PHASE_FEED);
-	if (b && (!job->ok || job->not_modified)) {
-		/* Nothing to parse: stored here and now. Through a worker, its
-		 * wake-ups (two context switches a feed) were most of an all-304
-		 * pass's time; and a batch without items changes no result by
-		 * being stored ahead of feeds still being parsed. */
+	pthread_mutex_lock(&r->mu);
+	if (!b) {
+		r->nomem = 1;
+		pthread_cond_signal(&r->more);
+	} else if (!job->ok || job->not_modified) {
 		b->now = time(NULL);
-		store_batch(r, b);
-		store_ready(r, WAIT_NONE);
-		run_clock_phase(&r->st->clock, STAGE_FETCH, STAGE_FETCH);
-		return;
-	}
-	if (workq_full(r->q))
-		store_ready(r, WAIT_ONE);
-	if (b) {
+		hand_direct(r, b);
+	} else {
 		b->spent = r->spent;
 		r->spent = NULL;
 	}
-	if (!b || workq_push(r->q, b) < 0) {
+	pthread_mutex_unlock(&r->mu);
+	if (!b) {
 		log_error("feed %s: out of memory", job->name);
-		r->store_failed = 1;
 		fetch_job_clear(job);
-		prep_batch_free(b);
+	} else if (job->ok && !job->not_modified) {
+		workq_push(r->q, b);
 	}
-	store_ready(r, WAIT_NONE);
-	run_clock_phase(&r->st->clock, STAGE_FETCH, STAGE_FETCH);
+}
+
+/* A worker's note that a batch is done, for the main thread. */
+static void
+on_ready(void *ctx)
+{
+	struct run *r = ctx;
+
+	pthread_mutex_lock(&r->mu);
+	r->ready = 1;
+	pthread_cond_signal(&r->more);
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* The main thread's side of the pass: stores feeds as the fetch thread and
+ * the workers hand them over, until the fetch thread has handed on all
+ * and every batch in the queue is stored. */
+static void
+store_all(struct run *r)
+{
+	struct feed_batch *direct, *b, *next;
+	int last = 0;
+
+	while (!last) {
+		pthread_mutex_lock(&r->mu);
+		while (!r->direct && !r->ready && !r->fetched && !r->nomem)
+			pthread_cond_wait(&r->more, &r->mu);
+		direct = r->direct;
+		r->direct = NULL;
+		r->direct_end = &r->direct;
+		r->ready = 0;
+		last = r->fetched;
+		if (r->nomem)
+			r->store_failed = 1;
+		pthread_mutex_unlock(&r->mu);
+		for (b = direct; b; b = next) {
+			next = b->next;
+			store_batch(r, b);
+		}
+		/* After the last hand-over every batch is in the queue: wait for
+		 * each in turn. */
+		while ((b = workq_pop(r->q, last)))
+			store_batch(r, b);
+	}
 }
 
 static void
@@ -299,35 +333,10 @@ user_agent(const struct conf *c, char *out, size_t len)
 	    c->user_agent_contact ? c->user_agent_contact : EARSHOT_URL);
 }
 
-/* A worker's note that a batch is done: a byte down the pipe the fetch loop
- * polls. A full pipe is already readable, so a failed write loses nothing. */
-static void
-on_ready(void *ctx)
-{
-	struct run *r = ctx;
-
-	if (write(r->wake[1], "", 1) < 0)
-		return;
-}
-
-static int
-wake_pipe(int fd[2])
-{
-	int i;
-
-	if (pipe(fd) < 0)
-		return -1;
-	for (i = 0; i < 2; i++)
-		if (fcntl(fd[i], F_SETFL, O_NONBLOCK) < 0 ||
-		    fcntl(fd[i], F_SETFD, FD_CLOEXEC) < 0)
-			return -1;
-	return 0;
-}
-
 /* Starts c->threads workers with a queue of 8 x threads + 2 feeds (parsed
  * or being parsed, not yet stored: what bounds the memory they hold); with
- * threads = 1, none: each feed is prepared on this thread as it arrives.
- * 0, or -1 with the reason logged. */
+ * threads = 1, none: each feed is prepared on the fetch thread as it
+ * arrives. 0, or -1 with the reason logged. */
 unsigned
 pipeline_threads(const struct conf *c)
 {
@@ -342,22 +351,17 @@ pool_start(struct run *r, struct pool *p)
 	unsigned n = pipeline_threads(r->c), i;
 	void *ctx[PIPELINE_MAX_THREADS];
 
-	r->wake[0] = r->wake[1] = -1;
 	if (n == 1)
 		n = 0;
 	p->px = (struct prep_ctx){ .c = r->c, .m = r->m, .lex = r->lex, .so = &r->so };
 	p->n = n ? n : 1;
 	for (i = 0; i < p->n; i++) {
-		if (prep_worker_init(&p->w[i], &p->px, n ? NULL : &r->st->clock) < 0) {
+		if (prep_worker_init(&p->w[i], &p->px, NULL) < 0) {
 			p->n = i;
 			log_error("cannot start the workers: out of memory");
 			return -1;
 		}
 		ctx[i] = &p->w[i];
-	}
-	if (n && wake_pipe(r->wake) < 0) {
-		log_error("cannot start the workers: %s", strerror(errno));
-		return -1;
 	}
 	if (!(r->q = workq_new(n, 8 * (size_t)n + 2, prep_feed, ctx, on_ready, r))) {
 		log_error("cannot start %u worker threads", n);
@@ -378,14 +382,69 @@ pool_stop(struct run *r, struct pool *p)
 	workq_free(r->q);
 	r->q = NULL;
 	for (i = 0; i < p->n; i++) {
-		if (p->w[i].k == &p->w[i].own)
-			for (k = STAGE_PARSE; k <= STAGE_ALERT; k++)
-				r->st->clock.wall[k] += p->w[i].own.wall[k];
+		for (k = STAGE_PARSE; k <= STAGE_ALERT; k++)
+			r->st->clock.wall[k] += p->w[i].own.wall[k];
 		prep_worker_clear(&p->w[i]);
 	}
-	for (i = 0; i < 2; i++)
-		if (r->wake[i] >= 0)
-			close(r->wake[i]);
+}
+
+/* What the fetch thread needs, and what it reports. */
+struct fetcher {
+	struct run *r;
+	struct fetch_opts fo;
+	struct fetch_job **jobs;
+	size_t n;
+	int rc;
+	char err[512];
+};
+
+static void *
+fetch_main(void *arg)
+{
+	struct fetcher *f = arg;
+	struct run *r = f->r;
+
+	f->rc = fetch_all(&f->fo, f->jobs, f->n, on_fetched, r, f->err, sizeof f->err);
+	pthread_mutex_lock(&r->mu);
+	r->fetched = 1;
+	pthread_cond_signal(&r->more);
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+/* Runs the fetch thread over jobs and stores every feed as it comes back.
+ * 0, or -1 when the transfers could not run at all (logged). */
+static int
+fetch_and_store(struct run *r, struct fetch_job **jobs, size_t n)
+{
+	const struct conf *c = r->c;
+	struct fetcher f = { .r = r, .jobs = jobs, .n = n };
+	char ua[256];
+	pthread_t t;
+	int e;
+
+	fetch_opts_default(&f.fo);
+	user_agent(c, ua, sizeof ua);
+	f.fo.user_agent = ua;
+	f.fo.max_parallel = (unsigned)c->max_parallel;
+	f.fo.max_per_host = (unsigned)c->max_per_host;
+	f.fo.connect_timeout = c->connect_timeout;
+	f.fo.timeout = c->timeout;
+	f.fo.low_speed_time = c->stall_timeout;
+	f.fo.max_body = (size_t)c->max_body;
+	r->direct = NULL;
+	r->direct_end = &r->direct;
+	r->ready = r->fetched = r->nomem = 0;
+	if ((e = pthread_create(&t, NULL, fetch_main, &f)) != 0) {
+		log_error("cannot start fetching: %s", strerror(e));
+		return -1;
+	}
+	run_clock_phase(&r->st->clock, STAGE_FETCH, STAGE_FETCH);
+	store_all(r);
+	pthread_join(t, NULL);
+	if (f.rc < 0)
+		log_error("cannot fetch: %s", f.err);
+	return f.rc;
 }
 
 /* Fetches and processes the chosen feeds. Returns 0, or -1 if the run
@@ -396,9 +455,7 @@ poll_feeds(struct run *r, const struct run_opts *o)
 	const struct conf *c = r->c;
 	struct feed_run *frs = calloc(c->nfeeds ? c->nfeeds : 1, sizeof *frs);
 	struct fetch_job **jobs = calloc(c->nfeeds ? c->nfeeds : 1, sizeof *jobs);
-	struct fetch_opts fo;
 	struct pool pool = {0};
-	char ua[256], err[512];
 	int64_t now = time(NULL);
 	size_t i, n = 0;
 	int rc = 0;
@@ -438,25 +495,8 @@ poll_feeds(struct run *r, const struct run_opts *o)
 	r->st->feeds = (unsigned)n;
 	if (o->progress)
 		o->progress(r->st, o->progress_ctx);
-	if (rc == 0 && n && (rc = pool_start(r, &pool)) == 0) {
-		fetch_opts_default(&fo);
-		user_agent(c, ua, sizeof ua);
-		fo.user_agent = ua;
-		fo.max_parallel = (unsigned)c->max_parallel;
-		fo.max_per_host = (unsigned)c->max_per_host;
-		fo.connect_timeout = c->connect_timeout;
-		fo.timeout = c->timeout;
-		fo.low_speed_time = c->stall_timeout;
-		fo.max_body = (size_t)c->max_body;
-		fo.idle = on_idle;
-		fo.wake_fd = r->wake[0];
-		run_clock_phase(&r->st->clock, STAGE_FETCH, STAGE_FETCH);
-		if (fetch_all(&fo, jobs, n, on_fetched, r, err, sizeof err) < 0) {
-			log_error("cannot fetch: %s", err);
-			rc = -1;
-		}
-		store_ready(r, WAIT_ALL);
-	}
+	if (rc == 0 && n && (rc = pool_start(r, &pool)) == 0)
+		rc = fetch_and_store(r, jobs, n);
 	if (r->q || pool.n)
 		pool_stop(r, &pool);
 	prep_batch_free(r->spent);
@@ -489,6 +529,8 @@ pipeline_pass(const struct conf *c, const struct pipeline_res *pr,
 	char err[512];
 
 	memset(st, 0, sizeof *st);
+	pthread_mutex_init(&r.mu, NULL);
+	pthread_cond_init(&r.more, NULL);
 	run_clock_start(&st->clock, STAGE_SETUP);
 	if ((bad_dir = mkdir_p(c->state_dir) < 0 ? c->state_dir :
 	    mkdir_p(c->out_dir) < 0 ? c->out_dir : NULL)) {
@@ -555,5 +597,7 @@ out:
 	store_close(r.s);
 	if (lock >= 0)
 		close(lock);
+	pthread_cond_destroy(&r.more);
+	pthread_mutex_destroy(&r.mu);
 	return res;
 }

@@ -67,6 +67,7 @@ struct feed_batch {
 	 * parses (a list through ->spent): the main thread, the run's
 	 * bottleneck, then never spends time on free(3). */
 	struct feed_batch *spent;
+	struct feed_batch *next; /* the main thread's list of feeds without a body */
 };
 
 /* A worker's own state. k is the clock its stages are charged to: its own

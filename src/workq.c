@@ -1,7 +1,12 @@
-/* The pool behind workq.h: a ring of slots, one mutex, two condition
- * variables (work for the threads, done for the producer). Tasks start in
- * push order; they may finish in any order, and pops take them in push
- * order. */
+#define _GNU_SOURCE
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <stdlib.h>
+/* The pool behind workq.h: a ring of slots, one mutex, three condition
+ * variables (work for the threads, done for the consumer, room for the
+ * producer). Tasks start in push order; they may finish in any order, and
+ * pops take them in push order. */
 #include "workq.h"
 
 #include <pthread.h>
@@ -24,7 +29,7 @@ struct workq_thread {
 
 struct workq {
 	pthread_mutex_t mu;
-	pthread_cond_t work, done;
+	pthread_cond_t work, done, room;
 	struct slot *ring;
 	size_t cap;
 	size_t head, next, tail;   /* oldest unpopped, next to start, next free: counts, not indices */
@@ -44,6 +49,7 @@ thread_main(void *arg)
 	struct workq *q = t->q;
 	struct slot *sl;
 
+	if (getenv("WNICE")) setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), atoi(getenv("WNICE")));
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
 		while (!q->stop && q->next == q->tail)
@@ -88,6 +94,7 @@ workq_new(unsigned nthreads, size_t cap, workq_fn fn, void *const *worker,
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->work, NULL);
 	pthread_cond_init(&q->done, NULL);
+	pthread_cond_init(&q->room, NULL);
 	if (!nthreads)
 		q->inline_worker = worker[0];
 	for (; q->nthreads < nthreads; q->nthreads++) {
@@ -103,43 +110,33 @@ workq_new(unsigned nthreads, size_t cap, workq_fn fn, void *const *worker,
 	return q;
 }
 
-int
-workq_full(struct workq *q)
-{
-	int full;
-
-	pthread_mutex_lock(&q->mu);
-	full = q->tail - q->head == q->cap;
-	pthread_mutex_unlock(&q->mu);
-	return full;
-}
-
-int
+void
 workq_push(struct workq *q, void *task)
 {
 	struct slot *sl;
 
 	pthread_mutex_lock(&q->mu);
-	if (q->tail - q->head == q->cap) {
-		pthread_mutex_unlock(&q->mu);
-		return -1;
-	}
+	while (q->tail - q->head == q->cap)
+		pthread_cond_wait(&q->room, &q->mu);
 	sl = &q->ring[q->tail % q->cap];
 	sl->task = task;
 	sl->state = SLOT_QUEUED;
 	q->tail++;
-	if (!q->nthreads) {
-		/* No threads: the task runs now, as if a worker had taken it. */
-		q->next++;
-		pthread_mutex_unlock(&q->mu);
-		q->fn(task, q->inline_worker);
-		pthread_mutex_lock(&q->mu);
-		sl->state = SLOT_DONE;
-	} else {
+	if (q->nthreads) {
 		pthread_cond_signal(&q->work);
+		pthread_mutex_unlock(&q->mu);
+		return;
 	}
+	/* No threads: the task runs now, as if a worker had taken it. */
+	q->next++;
 	pthread_mutex_unlock(&q->mu);
-	return 0;
+	q->fn(task, q->inline_worker);
+	pthread_mutex_lock(&q->mu);
+	sl->state = SLOT_DONE;
+	pthread_cond_signal(&q->done);
+	pthread_mutex_unlock(&q->mu);
+	if (q->ready)
+		q->ready(q->ready_ctx);
 }
 
 void *
@@ -154,6 +151,7 @@ workq_pop(struct workq *q, int wait)
 		if (sl->state == SLOT_DONE) {
 			task = sl->task;
 			q->head++;
+			pthread_cond_signal(&q->room);
 			break;
 		}
 		if (!wait)
@@ -179,6 +177,7 @@ workq_free(struct workq *q)
 		pthread_join(q->th[i].tid, NULL);
 	pthread_cond_destroy(&q->work);
 	pthread_cond_destroy(&q->done);
+	pthread_cond_destroy(&q->room);
 	pthread_mutex_destroy(&q->mu);
 	free(q->th);
 	free(q->ring);

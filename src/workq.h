@@ -1,7 +1,8 @@
 /* A fixed pool of worker threads fed from a bounded queue whose results
- * come back in the order the tasks went in: the producer pushes, any worker
- * runs a task, and the producer pops the oldest task once it is done, so
- * whatever it does next (e.g. storing) keeps the producer's order. */
+ * come back in the order the tasks went in: a producer pushes, any worker
+ * runs a task, and a consumer (the producer itself, or one other thread)
+ * pops the oldest task once it is done, so whatever it does next (e.g.
+ * storing) keeps the producer's order. */
 #ifndef EARSHOT_WORKQ_H
 #define EARSHOT_WORKQ_H
 
@@ -15,21 +16,20 @@ struct workq;
 
 /* Starts nthreads threads (at most 64); worker[i] is thread i's context.
  * cap (>= 1) bounds the tasks pushed and not yet popped. ready(ready_ctx),
- * when not NULL, is called by a worker (outside any lock) after each task
- * it finishes, e.g. to wake a producer sleeping in poll(2).
+ * when not NULL, is called (outside any lock) after each task is done,
+ * e.g. to wake a consumer waiting for more than this queue.
  * nthreads 0 makes a queue with no threads: workq_push runs the task on
  * the caller's thread before it returns (worker[0] is its context).
  * Returns NULL when out of memory or threads cannot be started. */
 struct workq *workq_new(unsigned nthreads, size_t cap, workq_fn fn,
     void *const *worker, void (*ready)(void *ctx), void *ready_ctx);
-/* Queues task. 0, or -1 when cap tasks are already pushed and not popped
- * (pop first: workq_full says when). From the producer thread only. */
-int workq_push(struct workq *q, void *task);
-/* 1 when a push would fail. */
-int workq_full(struct workq *q);
+/* Queues task, first waiting while cap tasks are pushed and not popped:
+ * a producer that pops its own tasks must pop before the queue is full.
+ * From the producer thread only. */
+void workq_push(struct workq *q, void *task);
 /* The oldest task pushed and not popped, once it is done; NULL when there
  * is none, or (wait 0) when it is still queued or running. With wait 1 it
- * blocks until the oldest is done. From the producer thread only. */
+ * blocks until the oldest is done. From the consumer thread only. */
 void *workq_pop(struct workq *q, int wait);
 /* Stops the threads and frees q (NULL is fine): tasks running finish,
  * tasks still queued are never run. Tasks are the caller's: the queue only
