@@ -29,7 +29,7 @@ struct run_stats {
 	unsigned pos, neu, neg;
 	unsigned alerts;       /* new alerts */
 	unsigned item_errors;  /* items skipped for an error (e.g. regex limit) */
-	unsigned threads;      /* preparing feeds: 1 is the main thread alone */
+	unsigned threads;      /* preparing feeds: 1 is the fetch thread alone */
 	struct run_clock clock; /* where the time went */
 };
 

@@ -12,7 +12,7 @@
  * the per-item stages it calls (dedup .. alert). */
 enum run_stage {
 	STAGE_SETUP,   /* lexicons, matcher, state database */
-	STAGE_FETCH,   /* waiting for transfers (curl's own work included) */
+	STAGE_FETCH,   /* waiting for the next feed: fetched, and parsed if it has items */
 	STAGE_PARSE,
 	STAGE_DEDUP,   /* have we seen this item? (recording it if not) */
 	STAGE_MATCH,
