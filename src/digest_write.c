@@ -22,8 +22,7 @@ digest_json(const json_t *doc, struct buf *out)
 	    buf_putc(out, '\n') < 0 ? -1 : 0;
 }
 
-/* Every file is a view of the one document; a new format is one line.
- * JSON first: digest_write renders it beside the others. */
+/* Every file is a view of the one document; a new format is one line. */
 static const struct {
 	const char *ext;
 	int (*render)(const json_t *doc, struct buf *out);
@@ -84,15 +83,18 @@ write_view(const char *dir, const char *date, const json_t *doc, size_t i)
 struct view_job {
 	const char *dir, *date;
 	const json_t *doc;
+	size_t view;
 	int rc;
+	int threaded;
+	pthread_t t;
 };
 
 static void *
-json_view_main(void *arg)
+view_main(void *arg)
 {
 	struct view_job *j = arg;
 
-	j->rc = write_view(j->dir, j->date, j->doc, 0);
+	j->rc = write_view(j->dir, j->date, j->doc, j->view);
 	return NULL;
 }
 
@@ -101,10 +103,9 @@ digest_write(const char *out_dir, const json_t *doc)
 {
 	const char *date = json_string_value(json_object_get(doc, "date"));
 	struct buf dir = {0};
-	struct view_job j;
-	pthread_t t;
+	struct view_job j[NELEM(formats)];
 	size_t i;
-	int rc = 0, threaded;
+	int rc = 0;
 
 	if (!date || strchr(date, '/')) {
 		log_error("digest: the document has no date");
@@ -117,19 +118,23 @@ digest_write(const char *out_dir, const json_t *doc)
 		buf_free(&dir);
 		return -1;
 	}
-	/* The JSON view (formats[0]), as long to render as the other three
-	 * together, is written on a thread of its own beside them: the views
-	 * only read the document. One view failing leaves the others written. */
-	j = (struct view_job){ .dir = dir.data, .date = date, .doc = doc };
-	if (!(threaded = pthread_create(&t, NULL, json_view_main, &j) == 0))
-		json_view_main(&j);
-	for (i = 1; i < NELEM(formats); i++)
-		if (write_view(dir.data, date, doc, i) < 0)
+	/* Each view is rendered on a thread of its own, the last on this one:
+	 * they only read the document, and in turn they were most of the
+	 * run's serial tail. One view failing leaves the others written. */
+	for (i = 0; i < NELEM(formats); i++) {
+		j[i] = (struct view_job){ .dir = dir.data, .date = date, .doc = doc, .view = i };
+		if (i + 1 == NELEM(formats) ||
+		    !(j[i].threaded = pthread_create(&j[i].t, NULL, view_main, &j[i]) == 0))
+			view_main(&j[i]);
+	}
+	for (i = 0; i < NELEM(formats); i++) {
+		if (j[i].threaded)
+			pthread_join(j[i].t, NULL);
+		if (j[i].rc < 0)
 			rc = -1;
-	if (threaded)
-		pthread_join(t, NULL);
+	}
 	buf_free(&dir);
-	return rc < 0 || j.rc < 0 ? -1 : 0;
+	return rc;
 }
 
 int
