@@ -3,6 +3,7 @@
 #include "fetch_int.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -37,6 +38,7 @@ void
 fetch_opts_default(struct fetch_opts *o)
 {
 	o->max_parallel = 32;
+	o->threads = 1;
 	o->max_per_host = 2;
 	o->connect_timeout = 15;
 	o->timeout = 60;
@@ -434,15 +436,16 @@ run_free(struct fetch_run *r)
 		curl_multi_cleanup(r->multi);
 }
 
-int
-fetch_all(const struct fetch_opts *o, struct fetch_job **jobs, size_t n,
-    fetch_done_fn done, void *ctx, char *err, size_t errlen)
+/* One transfer loop over jobs[0..n), at most max_parallel at once. */
+static int
+fetch_group(const struct fetch_opts *o, unsigned max_parallel, struct fetch_job **jobs,
+    size_t n, fetch_done_fn done, void *ctx, char *err, size_t errlen)
 {
 	struct fetch_run r = { .o = o, .jobs = jobs, .n = n, .done = done, .ctx = ctx };
 	CURLMcode mc = CURLM_OK;
 	int running;
 
-	r.max_parallel = o->max_parallel ? o->max_parallel : 1;
+	r.max_parallel = max_parallel;
 	r.hosts = calloc(n ? n : 1, sizeof *r.hosts);
 	r.hostof = calloc(n ? n : 1, sizeof *r.hostof);
 	r.live = calloc(n ? n : 1, sizeof *r.live);
@@ -470,4 +473,113 @@ fetch_all(const struct fetch_opts *o, struct fetch_job **jobs, size_t n,
 		abandon(&r, curl_multi_strerror(mc));
 	run_free(&r);
 	return 0;
+}
+
+/* A group of the jobs and the thread that runs it. */
+struct group {
+	const struct fetch_opts *o;
+	unsigned max_parallel;
+	struct fetch_job **jobs;
+	size_t n;
+	fetch_done_fn done;
+	void *ctx;
+	int rc, threaded;
+	char err[256];
+	pthread_t t;
+};
+
+static void *
+group_main(void *arg)
+{
+	struct group *g = arg;
+
+	g->rc = fetch_group(g->o, g->max_parallel, g->jobs, g->n, g->done, g->ctx,
+	    g->err, sizeof g->err);
+	return NULL;
+}
+
+/* Splits jobs into ng groups, a host's jobs all in one (so max_per_host
+ * holds), hosts given in turn to the group with the fewest jobs so far.
+ * Jobs without a host (file: URLs) all go to the first: one loop finishes
+ * them in their order, as with no threads, and a run over files records
+ * the same whatever the threads. Each group's jobs keep their order. 0,
+ * or -1 out of memory. */
+static int
+split(struct fetch_job **jobs, size_t n, struct group *g, unsigned ng)
+{
+	struct host *hosts = calloc(n, sizeof *hosts), **hostof = calloc(n, sizeof *hostof);
+	unsigned *part = calloc(n, sizeof *part), k, least;
+	size_t i, first;
+	int rc = -1;
+
+	if (!hosts || !hostof || !part || fetch_hosts_build(jobs, n, hosts, hostof) < 0)
+		goto out;
+	for (k = 0; k < ng; k++)
+		if (!(g[k].jobs = calloc(n, sizeof *g[k].jobs)))
+			goto out;
+	for (i = 0; i < n; i++) {
+		first = (size_t)(hostof[i] - hosts);
+		if (!hostof[i]->name[0]) {
+			part[i] = 0;
+		} else if (first < i) {
+			part[i] = part[first];
+		} else {
+			for (least = 0, k = 1; k < ng; k++)
+				if (g[k].n < g[least].n)
+					least = k;
+			part[i] = least;
+		}
+		g[part[i]].jobs[g[part[i]].n++] = jobs[i];
+	}
+	rc = 0;
+out:
+	for (i = 0; hosts && i < n; i++)
+		free(hosts[i].name);
+	free(hosts);
+	free(hostof);
+	free(part);
+	return rc;
+}
+
+int
+fetch_all(const struct fetch_opts *o, struct fetch_job **jobs, size_t n,
+    fetch_done_fn done, void *ctx, char *err, size_t errlen)
+{
+	unsigned ng = o->threads > 1 ? o->threads : 1, k, par = o->max_parallel ? o->max_parallel : 1;
+	struct group g[FETCH_MAX_THREADS] = {{0}};
+	int rc = 0;
+
+	if (ng > FETCH_MAX_THREADS)
+		ng = FETCH_MAX_THREADS;
+	if (ng > n / 2)
+		ng = n / 2 ? (unsigned)(n / 2) : 1;
+	if (ng == 1)
+		return fetch_group(o, par, jobs, n, done, ctx, err, errlen);
+	if (split(jobs, n, g, ng) < 0) {
+		for (k = 0; k < ng; k++)
+			free(g[k].jobs);
+		errf(err, errlen, "cannot start the transfer engine: out of memory");
+		return -1;
+	}
+	for (k = 0; k < ng; k++) {
+		g[k] = (struct group){ .o = o, .max_parallel = par / ng ? par / ng : 1,
+		    .jobs = g[k].jobs, .n = g[k].n, .done = done, .ctx = ctx };
+		if (k && pthread_create(&g[k].t, NULL, group_main, &g[k]) == 0)
+			g[k].threaded = 1;
+	}
+	/* A group whose thread did not start runs here, after the first. */
+	for (k = 0; k < ng; k++) {
+		if (!k || !g[k].threaded)
+			group_main(&g[k]);
+	}
+	for (k = 0; k < ng; k++) {
+		if (g[k].threaded)
+			pthread_join(g[k].t, NULL);
+		if (g[k].rc < 0 && rc == 0) {
+			errf(err, errlen, "%s", g[k].err);
+			rc = -1;
+		}
+		free(g[k].jobs);
+	}
+	return rc;
 }

@@ -16,7 +16,10 @@ struct fetch_opts {
 	long low_speed_time;     /* ... for this many seconds aborts (20) */
 	size_t max_body;         /* bytes, after decompression (10 MiB) */
 	const char *user_agent;  /* full User-Agent string */
+	unsigned threads;        /* transfer loops, each on a thread (1) */
 };
+
+#define FETCH_MAX_THREADS 8
 
 /* One transfer. The caller fills the inputs; fetch_all fills the outputs,
  * which fetch_job_clear frees. */
@@ -57,6 +60,9 @@ typedef void (*fetch_done_fn)(struct fetch_job *job, void *ctx);
  * job's outputs must be zero or from an earlier fetch: they are cleared
  * when it starts. Validators or headers holding control bytes are not
  * sent. Once a host fails to resolve, its later jobs fail at once. */
+/* With threads > 1 the jobs are shared out by host between that many
+ * loops (never more than n / 2), each on a thread with its share of
+ * max_parallel, and done() is called from any of them, at the same time. */
 int fetch_all(const struct fetch_opts *o, struct fetch_job **jobs, size_t n,
     fetch_done_fn done, void *ctx, char *err, size_t errlen);
 /* Frees a job's outputs and resets them (inputs are left alone). */

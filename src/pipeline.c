@@ -261,12 +261,18 @@ on_fetched(struct fetch_job *job, void *ctx)
 {
 	struct run *r = ctx;
 	struct feed_batch *b = prep_batch_new(job);
+	/* Read now: once handed over, the job is the main thread's. */
+	int direct = !job->ok || job->not_modified;
 
+	if (!b) {
+		log_error("feed %s: out of memory", job->name);
+		fetch_job_clear(job);
+	}
 	pthread_mutex_lock(&r->mu);
 	if (!b) {
 		r->nomem = 1;
 		pthread_cond_signal(&r->more);
-	} else if (!job->ok || job->not_modified) {
+	} else if (direct) {
 		b->now = time(NULL);
 		hand_direct(r, b);
 	} else {
@@ -274,12 +280,8 @@ on_fetched(struct fetch_job *job, void *ctx)
 		r->spent = NULL;
 	}
 	pthread_mutex_unlock(&r->mu);
-	if (!b) {
-		log_error("feed %s: out of memory", job->name);
-		fetch_job_clear(job);
-	} else if (job->ok && !job->not_modified) {
+	if (b && !direct)
 		workq_push(r->q, b);
-	}
 }
 
 /* A worker's note that a batch is done, for the main thread. */
@@ -432,6 +434,10 @@ fetch_and_store(struct run *r, struct fetch_job **jobs, size_t n)
 	f.fo.timeout = c->timeout;
 	f.fo.low_speed_time = c->stall_timeout;
 	f.fo.max_body = (size_t)c->max_body;
+	/* Two transfer loops: one spent all of an all-304 pass's time in
+	 * curl, a core to itself. Workers run inline, on the fetch thread,
+	 * with threads = 1, and so need the one loop. */
+	f.fo.threads = pipeline_threads(c) > 1 ? 2 : 1;
 	r->direct = NULL;
 	r->direct_end = &r->direct;
 	r->ready = r->fetched = r->nomem = 0;

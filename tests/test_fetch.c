@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,12 +172,16 @@ write_file(const char *name, const char *data, size_t n)
 	fclose(f);
 }
 
+static pthread_mutex_t done_mu = PTHREAD_MUTEX_INITIALIZER;
+
 static void
 on_done(struct fetch_job *job, void *ctx)
 {
 	struct run *r = ctx;
 	struct got *g = job->user;
 
+	/* With threads > 1, done() comes from several loops at once. */
+	pthread_mutex_lock(&done_mu);
 	g->calls++;
 	g->order = r->ndone++;
 	g->t = elapsed(&r->start);
@@ -195,6 +200,7 @@ on_done(struct fetch_job *job, void *ctx)
 	g->retry_after = job->retry_after;
 	snprintf(g->error, sizeof g->error, "%s", job->error);
 	fetch_job_clear(job);     /* as the pipeline does: fetch must not touch it again */
+	pthread_mutex_unlock(&done_mu);
 }
 
 static struct fetch_job *
@@ -296,6 +302,7 @@ test_defaults(void)
 	CHECK_INT(o.low_speed_time, 20);
 	CHECK_INT(o.max_body, 10 * 1024 * 1024);
 	CHECK_STR(o.user_agent, "earshot");
+	CHECK_INT(o.threads, 1);
 }
 
 static void
@@ -545,6 +552,54 @@ test_per_host(void)
 	run_free(&r);
 }
 
+/* Several loops on threads: every job done once; a host's jobs all in one
+ * loop, so with one connection per host each host's answers come over one
+ * connection (one client port); the files, without a host, in their order. */
+static void
+test_threads(void)
+{
+	struct run r = {0};
+	struct fetch_opts o;
+	const char *host[2] = { "127.0.0.1", "localhost" };
+	char url[256], first[2][64] = { "", "" };
+	size_t i, k;
+	int files_in_order = 1, last = -1, one_conn = 1;
+
+	write_file("feed.rss", RSS, strlen(RSS));
+	test_opts(&o);
+	o.threads = 3;
+	o.max_per_host = 1;
+	for (i = 0; i < 24; i++) {
+		if (i % 3 == 2)
+			snprintf(url, sizeof url, "file://%s/feed.rss", tmpdir);
+		else
+			snprintf(url, sizeof url, "http://%s:%d/conn", host[i % 3], port);
+		add_url(&r, url);
+	}
+	CHECK_INT(execute(&r, &o), 0);
+	CHECK_INT(r.ndone, 24);
+	for (i = 0; i < r.n; i++) {
+		CHECK_INT(r.got[i].calls, 1);
+		if (i % 3 == 2) {
+			check_body(&r.got[i], 0, RSS);
+			files_in_order &= r.got[i].order > last;
+			last = r.got[i].order;
+			continue;
+		}
+		k = i % 3;
+		CHECK(r.got[i].body && strncmp(r.got[i].body, "port ", 5) == 0);
+		if (!r.got[i].body)
+			continue;
+		if (!first[k][0])
+			snprintf(first[k], sizeof first[k], "%s", r.got[i].body);
+		one_conn &= strcmp(first[k], r.got[i].body) == 0;
+	}
+	CHECK(files_in_order);
+	CHECK(one_conn);
+	CHECK(strcmp(first[0], first[1]) != 0);
+	run_free(&r);
+}
+
 /* A server that stops answering on a kept-alive connection: the request
  * went out, so the error is the transfer's timeout, not a connect failure
  * (a reused connection has no connect time to tell by). */
@@ -628,6 +683,7 @@ main(void)
 		RUN(test_many);
 		RUN(test_serial);
 		RUN(test_per_host);
+		RUN(test_threads);
 		RUN(test_reused_hang);
 	}
 	stop_server();
