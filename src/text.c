@@ -6,6 +6,7 @@
 #include "text.h"
 
 #include <libxml/HTMLparser.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -233,19 +234,51 @@ plain_visible(char c)
 	return (unsigned char)c > ' ' && (unsigned char)c < 0x7f && c != '<' && c != '&';
 }
 
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+
+/* The high bit of each zero byte of x, and only of those. */
+static uint64_t
+zero_bytes(uint64_t x)
+{
+	return ~(((x & ~HIGH) + ~HIGH) | x) & HIGH;
+}
+
+/* 1 if the eight bytes of w continue a plain run (see out_raw): each
+ * plain_visible or a space, no two spaces together, the last not a space
+ * (what follows it is unknown). */
+static int
+plain8(uint64_t w)
+{
+	uint64_t low = w & ~HIGH, space = zero_bytes(w ^ (ONES * ' ')),
+	    below = ~(low + ONES * (0x80 - 0x21)) & HIGH,   /* < 0x21 */
+	    del = (low + ONES) & HIGH,                       /* >= 0x7f */
+	    bad = (w & HIGH) | del | zero_bytes(w ^ (ONES * '<')) |
+	    zero_bytes(w ^ (ONES * '&')) | (below & ~space);
+
+	return !bad && !(space & (space >> 8)) && !(space >> 56);
+}
+
 /* Copies one character of raw input at s[i]; returns the next index.
  * An invalid UTF-8 byte becomes '?', as utf8_sanitize would make it. */
 static size_t
 out_raw(struct out *o, const char *s, size_t n, size_t i)
 {
 	unsigned char c = (unsigned char)s[i];
-	size_t k;
+	uint64_t w;
+	size_t k = i;
 
 	/* A run of visible ASCII, words with single spaces between, in one
-	 * copy: most of any text, and just what collapsing would write. */
-	for (k = i; k < n && (plain_visible(s[k]) ||
-	    (s[k] == ' ' && k > i && k + 1 < n && plain_visible(s[k + 1]))); k++)
-		;
+	 * copy: most of any text, and just what collapsing would write.
+	 * Eight bytes at a time where they are all of it, else one. */
+	if (plain_visible(s[k]))
+		for (k++; k < n; k++) {
+			while (n - k >= 8 && (memcpy(&w, s + k, 8), plain8(w)))
+				k += 8;
+			if (k == n || !(plain_visible(s[k]) ||
+			    (s[k] == ' ' && k + 1 < n && plain_visible(s[k + 1]))))
+				break;
+		}
 	if (k > i + 1) {
 		out_bytes(o, s + i, k - i);
 		return k;
