@@ -453,6 +453,54 @@ fetch_and_store(struct run *r, struct fetch_job **jobs, size_t n)
 	return f.rc;
 }
 
+/* The feed runs in name order, as store_each_feed_state gives the states,
+ * and how far through them it has got. */
+struct state_merge {
+	struct feed_run **by_name;
+	size_t n, next;
+};
+
+static int
+cmp_run_name(const void *a, const void *b)
+{
+	return strcmp((*(struct feed_run *const *)a)->feed->name,
+	    (*(struct feed_run *const *)b)->feed->name);
+}
+
+/* A stored state goes to its feed's run; that of a feed no longer in the
+ * configuration is dropped. */
+static void
+take_state(const char *feed, struct feed_state *st, void *ctx)
+{
+	struct state_merge *m = ctx;
+	int d = 1;
+
+	while (m->next < m->n && (d = strcmp(m->by_name[m->next]->feed->name, feed)) < 0)
+		m->next++;
+	if (d == 0)
+		m->by_name[m->next++]->state = *st;
+	else
+		feed_state_clear(st);
+}
+
+/* Fills each run's state (zero for a feed never run). 0 or -1. */
+static int
+read_states(struct store *s, struct feed_run *frs, size_t n)
+{
+	struct state_merge m = { .by_name = calloc(n ? n : 1, sizeof *m.by_name), .n = n };
+	size_t i;
+	int rc;
+
+	if (!m.by_name)
+		return -1;
+	for (i = 0; i < n; i++)
+		m.by_name[i] = &frs[i];
+	qsort(m.by_name, n, sizeof *m.by_name, cmp_run_name);
+	rc = store_each_feed_state(s, take_state, &m);
+	free(m.by_name);
+	return rc;
+}
+
 /* Fetches and processes the chosen feeds. Returns 0, or -1 if the run
  * could not continue (store failure). */
 static int
@@ -473,18 +521,16 @@ poll_feeds(struct run *r, const struct run_opts *o)
 	}
 	/* The feeds' states are read in the first batch's transaction: each
 	 * read on its own took and gave back the database's read lock, three
-	 * system calls a feed (a tenth of an all-304 pass). */
-	if (store_batch_begin(r->s) < 0)
+	 * system calls a feed (a tenth of an all-304 pass); and in one scan,
+	 * a third of the cost of a lookup per feed. */
+	for (i = 0; i < c->nfeeds; i++)
+		frs[i].feed = &c->feeds[i];
+	if (store_batch_begin(r->s) < 0 || read_states(r->s, frs, c->nfeeds) < 0)
 		rc = -1;
 	for (i = 0; i < c->nfeeds && rc == 0; i++) {
 		struct feed_run *fr = &frs[i];
-		const struct conf_feed *f = &c->feeds[i];
+		const struct conf_feed *f = fr->feed;
 
-		fr->feed = f;
-		if (store_feed_state(r->s, f->name, &fr->state) < 0) {
-			rc = -1;
-			break;
-		}
 		if (o->feed ? strcmp(o->feed, f->name) != 0 :
 		    !o->all && !schedule_is_due(&fr->state, now))
 			continue;

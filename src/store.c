@@ -421,11 +421,28 @@ store_col_text(sqlite3_stmt *st, int i)
 	return xstrdup((const char *)sqlite3_column_text(st, i));
 }
 
+#define FEED_STATE_COLUMNS "last_attempt, last_success, next_due, failing_since," \
+	" http_status, failures, etag, last_modified, last_error"
+
+/* The state in st's row, its columns from FEED_STATE_COLUMNS at first. */
+static void
+read_state(sqlite3_stmt *st, int first, struct feed_state *fs)
+{
+	fs->last_attempt = sqlite3_column_int64(st, first);
+	fs->last_success = sqlite3_column_int64(st, first + 1);
+	fs->next_due = sqlite3_column_int64(st, first + 2);
+	fs->failing_since = sqlite3_column_int64(st, first + 3);
+	fs->http_status = (long)sqlite3_column_int64(st, first + 4);
+	fs->failures = (unsigned)sqlite3_column_int64(st, first + 5);
+	fs->etag = store_col_text(st, first + 6);
+	fs->last_modified = store_col_text(st, first + 7);
+	fs->last_error = store_col_text(st, first + 8);
+}
+
 int
 store_feed_state(struct store *s, const char *feed, struct feed_state *fs)
 {
-	sqlite3_stmt *st = store_prep(s, "SELECT last_attempt, last_success, next_due,"
-	    " failing_since, http_status, failures, etag, last_modified, last_error"
+	sqlite3_stmt *st = store_prep(s, "SELECT " FEED_STATE_COLUMNS
 	    " FROM feed_state WHERE feed = ?");
 	int rc;
 
@@ -433,19 +450,30 @@ store_feed_state(struct store *s, const char *feed, struct feed_state *fs)
 	if (!st)
 		return -1;
 	store_bind_text(st, 1, feed);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		fs->last_attempt = sqlite3_column_int64(st, 0);
-		fs->last_success = sqlite3_column_int64(st, 1);
-		fs->next_due = sqlite3_column_int64(st, 2);
-		fs->failing_since = sqlite3_column_int64(st, 3);
-		fs->http_status = (long)sqlite3_column_int64(st, 4);
-		fs->failures = (unsigned)sqlite3_column_int64(st, 5);
-		fs->etag = store_col_text(st, 6);
-		fs->last_modified = store_col_text(st, 7);
-		fs->last_error = store_col_text(st, 8);
-	}
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		read_state(st, 0, fs);
 	store_release(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_each_feed_state(struct store *s,
+    void (*fn)(const char *feed, struct feed_state *st, void *ctx), void *ctx)
+{
+	sqlite3_stmt *st = store_prep(s, "SELECT feed, " FEED_STATE_COLUMNS
+	    " FROM feed_state ORDER BY feed");
+	struct feed_state fs;
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&fs, 0, sizeof fs);
+		read_state(st, 1, &fs);
+		fn((const char *)sqlite3_column_text(st, 0), &fs, ctx);
+	}
+	store_release(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int

@@ -67,6 +67,10 @@ int store_batch_end(struct store *s, int force);
 
 /* Loads feed's state into st (zeroed when the feed is new). 0 or -1. */
 int store_feed_state(struct store *s, const char *feed, struct feed_state *st);
+/* Calls fn for every feed with a state, in byte order of the names; st's
+ * strings are fn's to keep or free (feed_state_clear). 0 or -1. */
+int store_each_feed_state(struct store *s,
+    void (*fn)(const char *feed, struct feed_state *st, void *ctx), void *ctx);
 int store_save_feed_state(struct store *s, const char *feed,
     const struct feed_state *st);
 

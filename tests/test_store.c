@@ -69,6 +69,55 @@ mkmention(const char *id, const char *brand, int label, double compound, int64_t
 	return m;
 }
 
+struct seen_states {
+	char names[8][16];
+	long next_due[8];
+	char etag[8][16];
+	int n;
+};
+
+static void
+keep_state(const char *feed, struct feed_state *st, void *ctx)
+{
+	struct seen_states *v = ctx;
+
+	if (v->n < 8) {
+		snprintf(v->names[v->n], sizeof v->names[v->n], "%s", feed);
+		v->next_due[v->n] = (long)st->next_due;
+		snprintf(v->etag[v->n], sizeof v->etag[v->n], "%s", st->etag ? st->etag : "-");
+	}
+	v->n++;
+	feed_state_clear(st);
+}
+
+/* Every stored state, in byte order of the feeds' names, whatever order
+ * they were saved in (f from test_feed_state among them). */
+static void
+test_each_feed_state(struct store *s)
+{
+	static const char *const names[] = { "zeta", "Alpha", "f2", "alpha" };
+	struct feed_state in = {0};
+	struct seen_states v = {0};
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		in.next_due = 10 + (int64_t)i;
+		in.etag = i == 2 ? (char *)"e2" : NULL;
+		CHECK_INT(store_save_feed_state(s, names[i], &in), 0);
+	}
+	CHECK_INT(store_each_feed_state(s, keep_state, &v), 0);
+	CHECK_INT(v.n, 5);
+	CHECK_STR(v.names[0], "Alpha");
+	CHECK_STR(v.names[1], "alpha");
+	CHECK_STR(v.names[2], "f");
+	CHECK_STR(v.names[3], "f2");
+	CHECK_STR(v.names[4], "zeta");
+	CHECK_INT(v.next_due[0], 11);
+	CHECK_INT(v.next_due[2], 1000);
+	CHECK_STR(v.etag[3], "e2");
+	CHECK_STR(v.etag[4], "-");
+}
+
 static void
 test_feed_state(struct store *s)
 {
@@ -97,6 +146,7 @@ test_feed_state(struct store *s)
 	free(out.etag);
 	free(out.last_modified);
 	free(out.last_error);
+	test_each_feed_state(s);
 }
 
 /* The dedup rules, on a store holding f/a1 (link .../a, no content hash)
