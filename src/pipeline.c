@@ -363,6 +363,7 @@ pool_start(struct run *r, struct pool *p)
 			log_error("cannot start the workers: out of memory");
 			return -1;
 		}
+		p->w[i].yield = n > 0;
 		ctx[i] = &p->w[i];
 	}
 	if (!(r->q = workq_new(n, 8 * (size_t)n + 2, prep_feed, ctx, on_ready, r))) {

@@ -78,6 +78,7 @@ struct prep_worker {
 	struct match_hit *hits;
 	struct buf text;
 	struct run_clock own, *k;
+	int yield;             /* a pool thread: lowers its priority (prep_feed) */
 };
 
 /* Sets up w for px; k NULL means w's own clock. 0, or -1 out of memory

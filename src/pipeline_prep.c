@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "alert.h"
@@ -254,6 +255,23 @@ on_item(struct item *it, void *ctx)
 	return b->nomem;
 }
 
+/* Lowers the calling pool thread's priority (nice +10) below the main
+ * thread's. Storing is the pass's one serial stage: with as many workers
+ * as cores, equal shares left it waiting for a core behind them, and the
+ * workers waiting for it in turn (1,000 feeds, median of 15: 841 ms, 781
+ * ms this way).
+ * Parsing loses nothing it cannot make up while the store waits. Linux
+ * keeps a nice value per thread; elsewhere setpriority would lower the
+ * whole process, so it is left alone there. */
+static void
+yield_to_store(void)
+{
+#ifdef __linux__
+	/* A failure changes no result, only the speed: nothing to report. */
+	(void)setpriority(PRIO_PROCESS, 0, getpriority(PRIO_PROCESS, 0) + 10);
+#endif
+}
+
 void
 prep_feed(void *task, void *worker)
 {
@@ -265,6 +283,10 @@ prep_feed(void *task, void *worker)
 	struct parse_stats ps = {0};
 	char err[sizeof job->error];
 
+	if (w->yield) {
+		yield_to_store();
+		w->yield = 0;
+	}
 	prep_batch_free(b->spent);
 	b->spent = NULL;
 	b->now = time(NULL);
