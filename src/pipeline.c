@@ -623,6 +623,7 @@ pipeline_pass(const struct conf *c, const struct pipeline_res *pr,
 	 * cannot be written is reported, and the run finished only in part. */
 	if (store_shrink_cache(r.s) < 0)
 		log_warn("%s", store_error(r.s));
+	store_checkpoint_start(r.s);
 	run_clock_phase(&st->clock, STAGE_REPORT, STAGE_REPORT);
 	dj = digest_today_start(c, time(NULL), st->mentions || st->alerts);
 	/* Delivery runs even when feeds failed: alerts already recorded, here

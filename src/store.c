@@ -3,6 +3,7 @@
  * store_outbox.c. */
 #include "store.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -281,6 +282,64 @@ store_open_existing(const char *dir, char *err, size_t errlen)
 	return exists ? store_open(dir, err, errlen) : NULL;
 }
 
+struct checkpointer {
+	const char *path;
+	pthread_t t;
+	int rc;
+};
+
+static void *
+checkpoint_main(void *arg)
+{
+	struct checkpointer *k = arg;
+	sqlite3 *db = NULL;
+
+	/* A new connection knows the database is in WAL mode only once it has
+	 * read it; until then a checkpoint is a no-op. */
+	k->rc = sqlite3_open_v2(k->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (k->rc == SQLITE_OK)
+		k->rc = sqlite3_exec(db, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL, NULL);
+	if (k->rc == SQLITE_OK)
+		k->rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	sqlite3_close(db);
+	return NULL;
+}
+
+void
+store_checkpoint_start(struct store *s)
+{
+	struct checkpointer *k;
+
+	if (s->ckpt || !(k = calloc(1, sizeof *k)))
+		return;
+	k->path = s->path;
+	if (pthread_create(&k->t, NULL, checkpoint_main, k) != 0) {
+		free(k);
+		return;
+	}
+	s->ckpt = k;
+}
+
+/* Waits for store_checkpoint_start's checkpoint; 0, or -1 if it failed. */
+static int
+checkpoint_join(struct store *s)
+{
+	struct checkpointer *k = s->ckpt;
+	int rc;
+
+	if (!k)
+		return 0;
+	pthread_join(k->t, NULL);
+	rc = k->rc;
+	free(k);
+	s->ckpt = NULL;
+	if (rc != SQLITE_OK) {
+		log_error("%s: %s", s->path, sqlite3_errstr(rc));
+		return -1;
+	}
+	return 0;
+}
+
 void
 store_close(struct store *s)
 {
@@ -288,6 +347,7 @@ store_close(struct store *s)
 
 	if (!s)
 		return;
+	checkpoint_join(s);
 	for (i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].st);
 	store_items_close(s);
@@ -688,12 +748,14 @@ store_counts_free(struct brand_counts *c, long n)
 int
 store_checkpoint(struct store *s)
 {
+	int rc = checkpoint_join(s);
+
 	if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL,
 	    NULL) != SQLITE_OK) {
 		log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
 		return -1;
 	}
-	return 0;
+	return rc;
 }
 
 int

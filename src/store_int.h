@@ -17,6 +17,7 @@ struct store {
 	size_t ncache;
 	struct timespec batch_start; /* of the open batch; tv_sec 0: none */
 	struct item_filter *filter;  /* store_items.c's; NULL until needed */
+	struct checkpointer *ckpt;   /* store_checkpoint_start's, until joined */
 };
 
 /* The prepared statement for sql, a string literal (the pointer is the

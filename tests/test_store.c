@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -545,6 +546,60 @@ test_mentions_migration(void)
 	store_close(s);
 }
 
+static void
+nap_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static long
+db_size(void)
+{
+	char path[512];
+	struct stat sb;
+
+	snprintf(path, sizeof path, "%s/earshot.db", dir);
+	return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+/* A checkpoint started on its own thread copies what was committed into
+ * the database file while this connection goes on (another connection
+ * stays open, so nothing else checkpoints), and store_checkpoint waits
+ * for it. */
+static void
+test_checkpoint_start(void)
+{
+	char err[512], name[32], path[512];
+	struct store *s = store_open(dir, err, sizeof err);
+	struct feed_state fs = { .next_due = 5 };
+	sqlite3 *other = NULL;
+	long before, after = -1;
+	int i;
+
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	snprintf(path, sizeof path, "%s/earshot.db", dir);
+	CHECK_INT(sqlite3_open(path, &other), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(other, "SELECT 1 FROM sqlite_master", NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INT(store_begin(s), 0);
+	for (i = 0; i < 3000; i++) {
+		snprintf(name, sizeof name, "cp-%d", i);
+		store_save_feed_state(s, name, &fs);
+	}
+	CHECK_INT(store_commit(s), 0);
+	before = db_size();
+	store_checkpoint_start(s);
+	for (i = 0; i < 500 && (after = db_size()) <= before; i++)
+		nap_ms(10);
+	CHECK(after > before);
+	CHECK_INT(store_checkpoint(s), 0);
+	store_close(s);
+	sqlite3_close(other);
+}
+
 int
 main(void)
 {
@@ -585,6 +640,8 @@ main(void)
 	RUN(test_mentions_migration);
 	CHECK_INT(system(cmd), 0);
 	RUN(test_versions);
+	CHECK_INT(system(cmd), 0);
+	RUN(test_checkpoint_start);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	CHECK_INT(system(cmd), 0);
 	return TEST_END();
