@@ -110,6 +110,17 @@ static const char *const migrations[] = {
 	"ALTER TABLE mentions ADD COLUMN matched TEXT;"
 	"UPDATE mentions SET hl_start = json_extract(json, '$.highlight[0]'),"
 	"  hl_end = json_extract(json, '$.highlight[1]'), matched = json_extract(json, '$.matched');",
+	/* 11: the mentions still to be written to mentions.jsonl are a table
+	 * of their ids in the order they were recorded. Marking one written
+	 * deletes a row of it, where it rewrote the mention's row, JSON and
+	 * all: 3 MB of pages to sync after exporting 2,500 mentions. */
+	"CREATE TABLE unexported (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);"
+	"INSERT INTO unexported (id) SELECT id FROM mentions WHERE exported = 0"
+	"  ORDER BY created, rowid;"
+	"DROP INDEX mentions_unexported;"
+	"DROP INDEX mentions_exported_created;"
+	"ALTER TABLE mentions DROP COLUMN exported;"
+	"CREATE INDEX mentions_created ON mentions(created);",
 };
 
 const char *
@@ -600,15 +611,20 @@ store_add_mention(struct store *s, const struct mention *m, const char *json)
 	store_bind_text(st, 20, m->matched);
 	if (store_done(s, st) < 0)
 		return -1;
-	return sqlite3_changes(s->db) ? 0 : 1;
+	if (!sqlite3_changes(s->db))
+		return 1;
+	if (!(st = store_prep(s, "INSERT INTO unexported (id) VALUES (?)")))
+		return -1;
+	store_bind_text(st, 1, m->id);
+	return store_done(s, st);
 }
 
 int
 store_each_unexported_mention(struct store *s,
     int (*fn)(const char *id, const char *json, void *ctx), void *ctx)
 {
-	sqlite3_stmt *st = store_prep(s, "SELECT id, json FROM mentions WHERE exported = 0"
-	    " ORDER BY created, rowid");
+	sqlite3_stmt *st = store_prep(s, "SELECT m.id, m.json FROM unexported u"
+	    " JOIN mentions m ON m.id = u.id ORDER BY u.seq");
 	int rc, stop = 0;
 
 	if (!st)
@@ -623,7 +639,7 @@ store_each_unexported_mention(struct store *s,
 int
 store_mark_mention_exported(struct store *s, const char *id)
 {
-	sqlite3_stmt *st = store_prep(s, "UPDATE mentions SET exported = 1 WHERE id = ?");
+	sqlite3_stmt *st = store_prep(s, "DELETE FROM unexported WHERE id = ?");
 
 	if (!st)
 		return -1;
@@ -807,7 +823,7 @@ store_prune(struct store *s, long keep_days, int64_t now)
 	int64_t cut = now - (int64_t)keep_days * 86400;
 	sqlite3_stmt *st;
 	static const char *const sql[] = {
-		"DELETE FROM mentions WHERE created < ? AND exported = 1",
+		"DELETE FROM mentions WHERE created < ? AND id NOT IN (SELECT id FROM unexported)",
 		/* Only alerts every channel has delivered; pending ones stay. */
 		"DELETE FROM alerts WHERE created < ?1 AND NOT EXISTS (SELECT 1 FROM"
 		" outbox WHERE alert = alerts.id AND delivered IS NULL)",

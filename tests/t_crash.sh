@@ -77,7 +77,7 @@ db_mentions=$(sqlite3 "$DB" 'SELECT count(*) FROM mentions')
 cmp -s "$T/mentions" "$T/ref-mentions" && ok || bad "mentions.jsonl differs from the reference:" \
 	"$(wc -l <"$T/mentions") lines, $(sort -u "$T/mentions" | wc -l) distinct (seed $SEED)"
 [ "$db_mentions" -eq "$EXP_MENTIONS" ] && ok || bad "the database holds $db_mentions mentions"
-[ "$(sqlite3 "$DB" 'SELECT count(*) FROM mentions WHERE exported = 0')" -eq 0 ] && ok ||
+[ "$(sqlite3 "$DB" 'SELECT count(*) FROM unexported')" -eq 0 ] && ok ||
 	bad "mentions left unexported"
 cmp -s "$T/alerts" "$T/ref-alerts" && ok || bad "alerts.jsonl differs from the reference:" \
 	"$(wc -l <"$T/alerts") lines, $(sort -u "$T/alerts" | wc -l) distinct (seed $SEED)"

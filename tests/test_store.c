@@ -14,6 +14,16 @@
 
 static char dir[] = "/tmp/earshot-store-XXXXXX";
 
+/* Takes a database of schema 11 back to 10: the export state a column of
+ * the mentions again, with its two indexes. */
+#define BACK_TO_10 \
+	"ALTER TABLE mentions ADD COLUMN exported INTEGER NOT NULL DEFAULT 1;" \
+	"UPDATE mentions SET exported = 0 WHERE id IN (SELECT id FROM unexported);" \
+	"DROP TABLE unexported; DROP INDEX mentions_created;" \
+	"CREATE INDEX mentions_unexported ON mentions(created) WHERE exported = 0;" \
+	"CREATE INDEX mentions_exported_created ON mentions(created) WHERE exported = 1;" \
+	"PRAGMA user_version = 10;"
+
 static struct item
 mkitem(const char *id, const char *link)
 {
@@ -338,11 +348,12 @@ test_items_migration(void)
 	sqlite3_stmt *st;
 
 	/* Schema 8 changed the items table and dropped an index, 9 changed
-	 * the table again and added meta, 10 added mention columns: put back
-	 * version 7's. */
+	 * the table again and added meta, 10 added mention columns, 11 the
+	 * unexported table: put back version 7's. */
 	store_close(s);
 	snprintf(path, sizeof path, "%s/earshot.db", dir);
 	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, BACK_TO_10, NULL, NULL, NULL), SQLITE_OK);
 	CHECK_INT(sqlite3_exec(db, "DROP TABLE items; DROP TABLE meta;"
 	    "ALTER TABLE mentions DROP COLUMN hl_start;"
 	    "ALTER TABLE mentions DROP COLUMN hl_end; ALTER TABLE mentions DROP COLUMN matched;"
@@ -377,7 +388,7 @@ test_items_migration(void)
 	    " (SELECT count(*) FROM pragma_table_info('items') WHERE type = 'TEXT')",
 	    -1, &st, NULL);
 	CHECK_INT(sqlite3_step(st), SQLITE_ROW);
-	CHECK_INT(sqlite3_column_int(st, 0), 10);
+	CHECK_INT(sqlite3_column_int(st, 0), 11);
 	CHECK_INT(sqlite3_column_int(st, 1), 0);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
@@ -533,6 +544,7 @@ test_mentions_migration(void)
 	/* Back to version 9: no columns, only the record. */
 	snprintf(path, sizeof path, "%s/earshot.db", dir);
 	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, BACK_TO_10, NULL, NULL, NULL), SQLITE_OK);
 	CHECK_INT(sqlite3_exec(db, "ALTER TABLE mentions DROP COLUMN hl_start;"
 	    "ALTER TABLE mentions DROP COLUMN hl_end; ALTER TABLE mentions DROP COLUMN matched;"
 	    "PRAGMA user_version = 9;", NULL, NULL, NULL), SQLITE_OK);
@@ -543,6 +555,47 @@ test_mentions_migration(void)
 	}
 	CHECK_INT(store_each_mention_in(s, 0, 5000, first_mention, got), 0);
 	CHECK_STR(got, "h1 3-9 ACME co");
+	store_close(s);
+}
+
+/* Schema 11 keeps the mentions still to export, in recording order, in a
+ * table of their own: a version 10 database's unexported mentions (by
+ * creation time, then insertion) are what it holds after migrating, and
+ * marking one written takes it out. */
+static void
+test_unexported_migration(void)
+{
+	char err[512], path[128];
+	struct store *s = store_open(dir, err, sizeof err);
+	struct mention a = mkmention("u1", "Acme", 1, 0.5, 3000),
+	    b = mkmention("u2", "Acme", 1, 0.5, 1000), c = mkmention("u3", "Acme", 1, 0.5, 2000);
+	struct { char s[256]; } got = {{0}};
+	sqlite3 *db;
+
+	if (!s) {
+		CHECK_STR(err, "");
+		return;
+	}
+	CHECK_INT(store_add_mention(s, &a, "A"), 0);
+	CHECK_INT(store_add_mention(s, &b, "B"), 0);
+	CHECK_INT(store_add_mention(s, &c, "C"), 0);
+	store_close(s);
+	snprintf(path, sizeof path, "%s/earshot.db", dir);
+	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, BACK_TO_10, NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "UPDATE mentions SET exported = 1 WHERE id = 'u3'",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	if (!(s = store_open(dir, err, sizeof err))) {
+		CHECK_STR(err, "");
+		return;
+	}
+	CHECK_INT(store_each_unexported_mention(s, collect, &got), 0);
+	CHECK_STR(got.s, "u2B;u1A;");
+	CHECK_INT(store_mark_mention_exported(s, "u2"), 0);
+	got.s[0] = '\0';
+	store_each_unexported_mention(s, collect, &got);
+	CHECK_STR(got.s, "u1A;");
 	store_close(s);
 }
 
@@ -638,6 +691,8 @@ main(void)
 	RUN(test_items_migration);
 	CHECK_INT(system(cmd), 0);
 	RUN(test_mentions_migration);
+	CHECK_INT(system(cmd), 0);
+	RUN(test_unexported_migration);
 	CHECK_INT(system(cmd), 0);
 	RUN(test_versions);
 	CHECK_INT(system(cmd), 0);
