@@ -222,6 +222,21 @@ collect(const char *id, const char *json, void *ctx)
 	return 0;
 }
 
+/* The unexported mentions are before (id and JSON, in order); after mark
+ * is marked written, they are after. */
+static void
+check_export(struct store *s, const char *before, const char *mark, const char *after)
+{
+	struct { char s[256]; } got = {{0}};
+
+	CHECK_INT(store_each_unexported_mention(s, collect, &got), 0);
+	CHECK_STR(got.s, before);
+	CHECK_INT(store_mark_mention_exported(s, mark), 0);
+	got.s[0] = '\0';
+	CHECK_INT(store_each_unexported_mention(s, collect, &got), 0);
+	CHECK_STR(got.s, after);
+}
+
 static int
 collect_pending(const char *id, const char *brand, const char *json, unsigned attempts,
     void *ctx)
@@ -261,12 +276,7 @@ test_mentions_and_outbox(struct store *s)
 	CHECK_INT(store_add_mention(s, &m2, "J2"), 0);
 	CHECK_INT(store_add_mention(s, &m3, "J3"), 0);
 	CHECK_INT(store_add_mention(s, &m1, "J1-again"), 1);   /* ids never repeat */
-	CHECK_INT(store_each_unexported_mention(s, collect, &got), 0);
-	CHECK_STR(got.s, "m1J1;m2J2;m3J3;");
-	CHECK_INT(store_mark_mention_exported(s, "m2"), 0);
-	got.s[0] = '\0';
-	store_each_unexported_mention(s, collect, &got);
-	CHECK_STR(got.s, "m1J1;m3J3;");
+	check_export(s, "m1J1;m2J2;m3J3;", "m2", "m1J1;m3J3;");
 
 	CHECK_INT(store_add_alert(s, &a, "m2", channels), 0);
 	CHECK_INT(store_add_alert(s, &a, "m2", channels), 1);
@@ -569,7 +579,6 @@ test_unexported_migration(void)
 	struct store *s = store_open(dir, err, sizeof err);
 	struct mention a = mkmention("u1", "Acme", 1, 0.5, 3000),
 	    b = mkmention("u2", "Acme", 1, 0.5, 1000), c = mkmention("u3", "Acme", 1, 0.5, 2000);
-	struct { char s[256]; } got = {{0}};
 	sqlite3 *db;
 
 	if (!s) {
@@ -590,12 +599,7 @@ test_unexported_migration(void)
 		CHECK_STR(err, "");
 		return;
 	}
-	CHECK_INT(store_each_unexported_mention(s, collect, &got), 0);
-	CHECK_STR(got.s, "u2B;u1A;");
-	CHECK_INT(store_mark_mention_exported(s, "u2"), 0);
-	got.s[0] = '\0';
-	store_each_unexported_mention(s, collect, &got);
-	CHECK_STR(got.s, "u1A;");
+	check_export(s, "u2B;u1A;", "u2", "u1A;");
 	store_close(s);
 }
 
