@@ -18,6 +18,7 @@ struct store {
 	struct timespec batch_start; /* of the open batch; tv_sec 0: none */
 	struct item_filter *filter;  /* store_items.c's; NULL until needed */
 	struct checkpointer *ckpt;   /* store_checkpoint_start's, until joined */
+	int ckpt_pages;              /* WAL pages when on_wal last started one */
 };
 
 /* The prepared statement for sql, a string literal (the pointer is the
