@@ -561,8 +561,12 @@ fetch_all(const struct fetch_opts *o, struct fetch_job **jobs, size_t n,
 		errf(err, errlen, "cannot start the transfer engine: out of memory");
 		return -1;
 	}
+	/* Each loop's share of max_parallel follows its share of the jobs:
+	 * one busy host in one loop keeps what it had alone. */
 	for (k = 0; k < ng; k++) {
-		g[k] = (struct group){ .o = o, .max_parallel = par / ng ? par / ng : 1,
+		size_t share = (par * g[k].n + n - 1) / n;
+
+		g[k] = (struct group){ .o = o, .max_parallel = share ? (unsigned)share : 1,
 		    .jobs = g[k].jobs, .n = g[k].n, .done = done, .ctx = ctx };
 		if (k && pthread_create(&g[k].t, NULL, group_main, &g[k]) == 0)
 			g[k].threaded = 1;

@@ -59,10 +59,11 @@ typedef void (*fetch_done_fn)(struct fetch_job *job, void *ctx);
  * (fetch_job_clear); fetch_all never touches a job after its done(). A
  * job's outputs must be zero or from an earlier fetch: they are cleared
  * when it starts. Validators or headers holding control bytes are not
- * sent. Once a host fails to resolve, its later jobs fail at once. */
-/* With threads > 1 the jobs are shared out by host between that many
- * loops (never more than n / 2), each on a thread with its share of
- * max_parallel, and done() is called from any of them, at the same time. */
+ * sent. Once a host fails to resolve, its later jobs fail at once.
+ * With threads > 1 the jobs are shared out by host between that many
+ * loops (never more than n / 2), each on a thread with a share of
+ * max_parallel in proportion to its jobs, and done() is called from any
+ * of them, at the same time. */
 int fetch_all(const struct fetch_opts *o, struct fetch_job **jobs, size_t n,
     fetch_done_fn done, void *ctx, char *err, size_t errlen);
 /* Frees a job's outputs and resets them (inputs are left alone). */

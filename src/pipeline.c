@@ -316,6 +316,7 @@ store_all(struct run *r)
 		last = r->fetched;
 		if (r->nomem)
 			r->store_failed = 1;
+		r->nomem = 0;
 		pthread_mutex_unlock(&r->mu);
 		for (b = direct; b; b = next) {
 			next = b->next;

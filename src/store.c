@@ -244,6 +244,8 @@ checkpoint_main(void *arg)
 	 * read it; until then a checkpoint is a no-op. */
 	k->rc = sqlite3_open_v2(k->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (k->rc == SQLITE_OK)
+		k->rc = sqlite3_busy_timeout(db, 10000);
+	if (k->rc == SQLITE_OK)
 		k->rc = sqlite3_exec(db, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL, NULL);
 	if (k->rc == SQLITE_OK)
 		k->rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
