@@ -24,6 +24,20 @@ static char dir[] = "/tmp/earshot-store-XXXXXX";
 	"CREATE INDEX mentions_exported_created ON mentions(created) WHERE exported = 1;" \
 	"PRAGMA user_version = 10;"
 
+/* The test database opened directly and taken back to schema 10, for a
+ * test to take further back or fill as an older earshot would. */
+static sqlite3 *
+open_at_10(void)
+{
+	char path[512];
+	sqlite3 *db = NULL;
+
+	snprintf(path, sizeof path, "%s/earshot.db", dir);
+	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, BACK_TO_10, NULL, NULL, NULL), SQLITE_OK);
+	return db;
+}
+
 static struct item
 mkitem(const char *id, const char *link)
 {
@@ -362,8 +376,7 @@ test_items_migration(void)
 	 * unexported table: put back version 7's. */
 	store_close(s);
 	snprintf(path, sizeof path, "%s/earshot.db", dir);
-	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
-	CHECK_INT(sqlite3_exec(db, BACK_TO_10, NULL, NULL, NULL), SQLITE_OK);
+	db = open_at_10();
 	CHECK_INT(sqlite3_exec(db, "DROP TABLE items; DROP TABLE meta;"
 	    "ALTER TABLE mentions DROP COLUMN hl_start;"
 	    "ALTER TABLE mentions DROP COLUMN hl_end; ALTER TABLE mentions DROP COLUMN matched;"
@@ -534,7 +547,7 @@ first_mention(const struct mention *m, void *ctx)
 static void
 test_mentions_migration(void)
 {
-	char err[512], path[128], got[64] = "";
+	char err[512], got[64] = "";
 	struct store *s = store_open(dir, err, sizeof err);
 	struct mention m = mkmention("h1", "Acme", 1, 0.5, 1000);
 	sqlite3 *db;
@@ -552,9 +565,7 @@ test_mentions_migration(void)
 	CHECK_STR(got, "h1 7-11 Acme");
 	store_close(s);
 	/* Back to version 9: no columns, only the record. */
-	snprintf(path, sizeof path, "%s/earshot.db", dir);
-	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
-	CHECK_INT(sqlite3_exec(db, BACK_TO_10, NULL, NULL, NULL), SQLITE_OK);
+	db = open_at_10();
 	CHECK_INT(sqlite3_exec(db, "ALTER TABLE mentions DROP COLUMN hl_start;"
 	    "ALTER TABLE mentions DROP COLUMN hl_end; ALTER TABLE mentions DROP COLUMN matched;"
 	    "PRAGMA user_version = 9;", NULL, NULL, NULL), SQLITE_OK);
@@ -575,7 +586,7 @@ test_mentions_migration(void)
 static void
 test_unexported_migration(void)
 {
-	char err[512], path[128];
+	char err[512];
 	struct store *s = store_open(dir, err, sizeof err);
 	struct mention a = mkmention("u1", "Acme", 1, 0.5, 3000),
 	    b = mkmention("u2", "Acme", 1, 0.5, 1000), c = mkmention("u3", "Acme", 1, 0.5, 2000);
@@ -589,9 +600,7 @@ test_unexported_migration(void)
 	CHECK_INT(store_add_mention(s, &b, "B"), 0);
 	CHECK_INT(store_add_mention(s, &c, "C"), 0);
 	store_close(s);
-	snprintf(path, sizeof path, "%s/earshot.db", dir);
-	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
-	CHECK_INT(sqlite3_exec(db, BACK_TO_10, NULL, NULL, NULL), SQLITE_OK);
+	db = open_at_10();
 	CHECK_INT(sqlite3_exec(db, "UPDATE mentions SET exported = 1 WHERE id = 'u3'",
 	    NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
