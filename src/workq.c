@@ -1,8 +1,3 @@
-#define _GNU_SOURCE
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#include <stdlib.h>
 /* The pool behind workq.h: a ring of slots, one mutex, three condition
  * variables (work for the threads, done for the consumer, room for the
  * producer). Tasks start in push order; they may finish in any order, and
@@ -49,7 +44,6 @@ thread_main(void *arg)
 	struct workq *q = t->q;
 	struct slot *sl;
 
-	if (getenv("WNICE")) setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), atoi(getenv("WNICE")));
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
 		while (!q->stop && q->next == q->tail)
