@@ -20,15 +20,19 @@ extern char **environ;
 
 /* Records are appended, fsync'd and only then marked in the database, in
  * chunks small enough that an unmarked chunk always lies within the tail
- * we scan for ids already written. */
-#define CHUNK 256
+ * we scan for ids already written, with room for a line torn before it.
+ * Bytes, not records: each chunk is an fsync and a commit, and a count of
+ * 256 made 10 of each for the 2,500 mentions of 1,000 feeds, 160 at
+ * 16,000. */
 #define TAIL_BYTES (4L * 1024 * 1024)
+#define CHUNK_BYTES (TAIL_BYTES / 2)
 #define COMMAND_TIMEOUT 30
 
 struct pending {
 	char (*ids)[17];
 	char **lines;
-	size_t n;
+	size_t n, cap;
+	size_t bytes;           /* of the lines, with their newlines */
 };
 
 static void
@@ -46,18 +50,23 @@ pending_clear(struct pending *p)
 static int
 pending_add(struct pending *p, const char *id, const char *line)
 {
-	char (*ids)[17] = realloc(p->ids, (p->n + 1) * sizeof *ids);
+	char (*ids)[17];
 	char **lines;
+	size_t cap = p->cap ? p->cap * 2 : 256;
 
-	if (!ids)
-		return -1;
-	p->ids = ids;
-	if (!(lines = realloc(p->lines, (p->n + 1) * sizeof *lines)))
-		return -1;
-	p->lines = lines;
+	if (p->n == p->cap) {
+		if (!(ids = realloc(p->ids, cap * sizeof *ids)))
+			return -1;
+		p->ids = ids;
+		if (!(lines = realloc(p->lines, cap * sizeof *lines)))
+			return -1;
+		p->lines = lines;
+		p->cap = cap;
+	}
 	snprintf(p->ids[p->n], 17, "%s", id);
 	if (!(p->lines[p->n] = xstrdup(line)))
 		return -1;
+	p->bytes += strlen(line) + 1;
 	p->n++;
 	return 0;
 }
@@ -181,7 +190,7 @@ collect_mention(const char *id, const char *json, void *ctx)
 {
 	struct pending *p = ctx;
 
-	return pending_add(p, id, json) < 0 || p->n >= CHUNK;
+	return pending_add(p, id, json) < 0 || p->bytes >= CHUNK_BYTES;
 }
 
 static int

@@ -318,6 +318,64 @@ test_torn_write(void)
 	fclose(lf);
 }
 
+/* More records than one chunk of appending holds (2 MiB): every record is
+ * written once, in the order recorded, also when a crash left records of
+ * the next chunk appended but not marked. */
+static void
+test_chunks(void)
+{
+	const char *const channels[] = { "file", NULL };
+	struct mention m = mkmention("Acme", "c", 0.6, SENT_POSITIVE);
+	struct conf c = {0};
+	struct deliver_stats ds;
+	struct store *s;
+	char sub[128], path[160], err[256], item[32], want[17], *text, *line, *nl;
+	char snippet[1501];
+	FILE *f;
+	int i, n = 3000, order = 1;
+	long lines = 0;
+
+	memset(snippet, 'x', sizeof snippet - 1);
+	snippet[sizeof snippet - 1] = '\0';
+	m.snippet = snippet;
+	snprintf(sub, sizeof sub, "%s/chunks", dir);
+	snprintf(path, sizeof path, "%s/mentions.jsonl", sub);
+	CHECK_INT(mkdir(sub, 0700), 0);
+	c.out_dir = sub;
+	c.keep_days = 90;
+	if (!(s = store_open(sub, err, sizeof err)))
+		return;
+	CHECK_INT(store_begin(s), 0);
+	for (i = 0; i < n; i++) {
+		snprintf(item, sizeof item, "c%d", i);
+		m.item_id = item;
+		hash64_hex(hash64(item, strlen(item)), m.id);
+		add(s, &m, channels);
+		/* A run killed after appending the first 1,800 (about 2.7 MB,
+		 * more than a chunk) and before marking any. */
+		if (i < 1800 && (f = fopen(path, "a"))) {
+			text = record_mention(&m);
+			fprintf(f, "%s\n", text);
+			fclose(f);
+			free(text);
+		}
+	}
+	CHECK_INT(store_commit(s), 0);
+	CHECK_INT(deliver_all(s, &c, 2000000000, &ds), 0);
+	CHECK_INT(ds.mentions, n);
+	text = test_slurp(path);
+	for (i = 0, line = text; line && (nl = strchr(line, '\n')); line = nl + 1, i++) {
+		snprintf(item, sizeof item, "c%d", i);
+		hash64_hex(hash64(item, strlen(item)), want);
+		order &= strncmp(line + 7, want, 16) == 0;
+		lines++;
+	}
+	CHECK_INT(lines, n);
+	CHECK(order);
+	free(text);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -330,6 +388,7 @@ main(void)
 	RUN(test_ratio);
 	RUN(test_deliver);
 	RUN(test_torn_write);
+	RUN(test_chunks);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	CHECK_INT(system(cmd), 0);
 	return TEST_END();
