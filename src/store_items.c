@@ -280,17 +280,23 @@ probe(struct store *s, const char *sql, uint64_t v, uint64_t feed)
 }
 
 /* The cross-feed rules: the same link in another feed, or the same
- * content anywhere. NULL link or hash compares equal to nothing. */
+ * content anywhere. NULL link or hash compares equal to nothing. The
+ * indexes hold the hashes' top 32 bits (schema 12), and the rows found
+ * are checked whole. SQLite 3.40 scans the whole index when the column
+ * itself is also compared bare, so it is compared as +column, and the
+ * partial index's IS NOT NULL is said outright. */
 static int
 seen_elsewhere(struct store *s, const struct item_keys *k)
 {
 	int rc = 0;
 
 	if (k->link)
-		rc = probe(s, "SELECT 1 FROM items WHERE link = ?1 AND feed <> ?2 LIMIT 1",
+		rc = probe(s, "SELECT 1 FROM items WHERE link >> 32 = ?1 >> 32 AND link"
+		    " IS NOT NULL AND +link = ?1 AND feed <> ?2 LIMIT 1",
 		    k->link, k->feed);
 	if (rc == 0 && k->content)
-		rc = probe(s, "SELECT 1 FROM items WHERE content = ?1 LIMIT 1", k->content, 0);
+		rc = probe(s, "SELECT 1 FROM items WHERE content >> 32 = ?1 >> 32 AND content"
+		    " IS NOT NULL AND +content = ?1 LIMIT 1", k->content, 0);
 	return rc;
 }
 
