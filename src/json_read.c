@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "text.h"
+#include "util.h"
 
 struct reader {
 	const char *start, *p, *end;
@@ -27,8 +28,6 @@ struct reader {
 	int failed;
 };
 
-#define ONES 0x0101010101010101ULL
-#define HIGH 0x8080808080808080ULL
 
 /* Records the first error, at the line of at. Returns NULL for the
  * callers' convenience. */
@@ -67,9 +66,9 @@ skip_space(struct reader *r)
 static int
 plain8(uint64_t w)
 {
-	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+	uint64_t q = w ^ (WORD_ONES * '"'), b = w ^ (WORD_ONES * '\\');
 
-	return !((((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) | ((b - ONES) & ~b) | w) & HIGH);
+	return !((((w - WORD_ONES * 0x20) & ~w) | ((q - WORD_ONES) & ~q) | ((b - WORD_ONES) & ~b) | w) & WORD_HIGH);
 }
 
 static int

@@ -18,4 +18,13 @@ int json_write(struct buf *out, const json_t *v, size_t flags);
  * memory; the drop-in for json_dumps. */
 char *json_write_str(const json_t *v, size_t flags);
 
+/* Single values appended to out, as json_write writes them, for a record
+ * written directly rather than built as a tree first: s[0..n) as a
+ * string (null when it is not valid UTF-8, which jansson refuses), an
+ * integer, a real with the given significant digits. 0, or -1 when out of
+ * memory. */
+int json_write_string(struct buf *out, const char *s, size_t n);
+int json_write_integer(struct buf *out, json_int_t v);
+int json_write_real(struct buf *out, double v, int precision);
+
 #endif

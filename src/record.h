@@ -16,11 +16,13 @@ json_t *record_time(int64_t t);
  * frees. NULL when out of memory. */
 char *record_mention(const struct mention *m);
 /* Returns the alert record with the mention object embedded, as one JSON
- * line, malloc'd; caller frees. */
+ * line, malloc'd; caller frees; NULL when out of memory. mention_json is
+ * record_mention's text, embedded as it is. */
 char *record_alert(const struct alert *a, const char *mention_json);
 /* Returns the record of an alert about many mentions (a spike): "count",
- * how many are behind it, and "mentions", the n given (the latest few),
- * as one JSON line, malloc'd; caller frees. */
+ * how many are behind it, and "mentions", the n given (the latest few;
+ * any that is not JSON is left out), as one JSON line, malloc'd; caller
+ * frees; NULL when out of memory. */
 char *record_alert_list(const struct alert *a, long count,
     const char *const *mention_json, size_t n);
 

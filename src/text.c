@@ -234,15 +234,6 @@ plain_visible(char c)
 	return (unsigned char)c > ' ' && (unsigned char)c < 0x7f && c != '<' && c != '&';
 }
 
-#define ONES 0x0101010101010101ULL
-#define HIGH 0x8080808080808080ULL
-
-/* The high bit of each zero byte of x, and only of those. */
-static uint64_t
-zero_bytes(uint64_t x)
-{
-	return ~(((x & ~HIGH) + ~HIGH) | x) & HIGH;
-}
 
 /* 1 if the eight bytes of w continue a plain run (see out_raw): each
  * plain_visible or a space, no two spaces together, the last not a space
@@ -250,11 +241,11 @@ zero_bytes(uint64_t x)
 static int
 plain8(uint64_t w)
 {
-	uint64_t low = w & ~HIGH, space = zero_bytes(w ^ (ONES * ' ')),
-	    below = ~(low + ONES * (0x80 - 0x21)) & HIGH,   /* < 0x21 */
-	    del = (low + ONES) & HIGH,                       /* >= 0x7f */
-	    bad = (w & HIGH) | del | zero_bytes(w ^ (ONES * '<')) |
-	    zero_bytes(w ^ (ONES * '&')) | (below & ~space);
+	uint64_t low = w & ~WORD_HIGH, space = word_zero_bytes(w ^ (WORD_ONES * ' ')),
+	    below = ~(low + WORD_ONES * (0x80 - 0x21)) & WORD_HIGH,   /* < 0x21 */
+	    del = (low + WORD_ONES) & WORD_HIGH,                       /* >= 0x7f */
+	    bad = (w & WORD_HIGH) | del | word_zero_bytes(w ^ (WORD_ONES * '<')) |
+	    word_zero_bytes(w ^ (WORD_ONES * '&')) | (below & ~space);
 
 	return !bad && !(space & (space >> 8)) && !(space >> 56);
 }

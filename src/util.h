@@ -39,6 +39,17 @@ int utf8_valid(const char *s, size_t n);
  * '?' so the result is always valid. Returns the number of replacements. */
 size_t utf8_sanitize(char *s);
 
+/* Text tested eight bytes at a time: a byte repeated over a word
+ * (WORD_ONES * c), the high bit of each byte, and the high bit of each
+ * zero byte of x, and only of those. */
+#define WORD_ONES 0x0101010101010101ULL
+#define WORD_HIGH 0x8080808080808080ULL
+static inline uint64_t
+word_zero_bytes(uint64_t x)
+{
+	return ~(((x & ~WORD_HIGH) + ~WORD_HIGH) | x) & WORD_HIGH;
+}
+
 
 
 /* mkdir -p with mode 0755; 0 or -1 (errno set). */

@@ -1,6 +1,7 @@
 /* From the store to people: alert rules, the JSON records, the summary
  * files, and delivery exactly once to the files and a command. */
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -66,6 +67,106 @@ test_record(void)
 	CHECK_INT(json_integer_value(json_array_get(json_object_get(o, "highlight"), 1)), 4);
 	json_decref(o);
 	free(s);
+}
+
+/* What jansson itself gives for the mention: the records are written
+ * directly, and must read as a dump of this object would. */
+static char *
+reference_mention(const struct mention *m)
+{
+	char pub[21], made[21];
+	json_t *aspects = json_array(), *o;
+	char *copy = strdup(m->aspects ? m->aspects : ""), *save = NULL, *w, *s;
+
+	for (w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save))
+		json_array_append_new(aspects, json_string(w));
+	free(copy);
+	time_iso8601(m->published, pub);
+	time_iso8601(m->created, made);
+	o = json_pack("{s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:[I,I],s:s?,s:f,s:s,"
+	    "s:o,s:s?,s:o,s:o,s:s?}", "id", m->id, "brand", m->brand, "feed", m->feed,
+	    "item_id", m->item_id, "link", m->link, "author", m->author,
+	    "published", m->published ? pub : NULL, "title", m->title, "snippet", m->snippet,
+	    "highlight", (json_int_t)m->hl_start, (json_int_t)m->hl_end,
+	    "matched", m->matched, "compound", round(m->compound * 10000) / 10000,
+	    "label", sentiment_label_name(m->label), "aspects", aspects, "reason", m->reason,
+	    "rating", m->rating >= 0 ? json_real(round(m->rating * 1000) / 1000) : json_null(),
+	    "rating_scale", m->rating >= 0 && m->rating_scale > 0 ?
+	    json_real(m->rating_scale) : json_null(), "created", m->created ? made : NULL);
+	s = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
+	json_decref(o);
+	return s;
+}
+
+static void
+test_record_bytes(void)
+{
+	static const char *const texts[] = {
+		"plain", "", "say \"hi\" \\ back/slash", "tab\there\nline\x01\x1f\x7f",
+		"caf\xc3\xa9 \xf0\x9f\x98\x80 \xe2\x80\xa8 end",
+	};
+	static const char *const aspects[] = { "", "support", ",price,,speed,", "a,b" };
+	static const double compounds[] = { -0.83456, 0.1 + 0.2, 1e-7, 0, -1, 0.99995 };
+	struct mention m = mkmention("Acme", "i1", 0, SENT_NEUTRAL);
+	struct alert a = {0};
+	const char *list[3];
+	char *got, *want, *alert;
+	json_t *o;
+	size_t i, same = 0, cases = 0;
+
+	for (i = 0; i < 120; i++) {
+		m.title = (char *)texts[i % 5];
+		m.snippet = (char *)texts[(i / 5) % 5];
+		m.author = i % 3 ? (char *)texts[(i + 1) % 5] : NULL;
+		m.link = i % 4 ? m.link : NULL;
+		m.aspects = (char *)aspects[i % 4];
+		m.compound = compounds[i % 6];
+		m.rating = i % 2 ? -1 : (double)(i % 11) / 2;
+		m.rating_scale = i % 3 ? 5 : 0;
+		m.published = i % 7 ? 1763708531 + (int64_t)i : 0;
+		m.hl_end = i * 1000003;
+		got = record_mention(&m);
+		want = reference_mention(&m);
+		same += got && want && strcmp(got, want) == 0;
+		cases++;
+		if (got && want && strcmp(got, want))
+			fprintf(stderr, "got  %s\nwant %s\n", got, want);
+		free(got);
+		free(want);
+	}
+	CHECK_INT(same, cases);
+	/* Text that is not UTF-8 is null, and the line still reads. */
+	m.title = (char *)"bad \xff byte";
+	got = record_mention(&m);
+	o = got ? json_loads(got, 0, NULL) : NULL;
+	CHECK(o && json_is_null(json_object_get(o, "title")));
+	json_decref(o);
+	/* An alert embeds its mention as it is; a spike's list leaves out
+	 * what does not parse. */
+	snprintf(a.id, sizeof a.id, "%s", "0123456789abcdef");
+	a.kind = (char *)"spike";
+	a.brand = (char *)"Acme";
+	a.severity = (char *)"high";
+	a.reason = (char *)"3 \"times\"";
+	a.created = 1763710000;
+	alert = record_alert(&a, got);
+	o = alert ? json_loads(alert, 0, NULL) : NULL;
+	want = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
+	CHECK(alert && want && strcmp(alert, want) == 0);
+	CHECK(o && json_is_object(json_object_get(o, "mention")));
+	json_decref(o);
+	free(want);
+	free(alert);
+	list[0] = got;
+	list[1] = "{not json";
+	list[2] = got;
+	alert = record_alert_list(&a, 7, list, 3);
+	o = alert ? json_loads(alert, 0, NULL) : NULL;
+	CHECK_INT(json_integer_value(json_object_get(o, "count")), 7);
+	CHECK_INT(json_array_size(json_object_get(o, "mentions")), 2);
+	json_decref(o);
+	free(alert);
+	free(got);
 }
 
 static void
@@ -384,6 +485,7 @@ main(void)
 	if (!mkdtemp(dir))
 		return 1;
 	RUN(test_record);
+	RUN(test_record_bytes);
 	RUN(test_alert_rule);
 	RUN(test_ratio);
 	RUN(test_deliver);
