@@ -58,6 +58,29 @@ test_blocks(void)
 	    "<table><tr><td>1</td><td>2</td></tr></table><blockquote>q</blockquote>",
 	    "x\ny\nT\nU\n1 2\nq");
 	HTML1("a<br>b\nc<p>d</p>", "a b c d");
+	/* Every element that ends a line, and names one letter off them
+	 * that do not (inline, or unknown). */
+	{
+		static const char *const block[] = { "address", "article", "aside",
+		    "blockquote", "br", "caption", "dd", "details", "div", "dl", "dt",
+		    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+		    "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
+		    "summary", "table", "tbody", "tfoot", "thead", "tr", "ul" };
+		static const char *const inline_[] = { "a", "b", "i", "em", "span", "h7",
+		    "h10", "lii", "l", "pp", "prex", "trr", "u", "o", "navs", "ddd", "dla",
+		    "sub", "strong", "mark", "x", "footers", "tab" };
+		char in[64];
+		size_t i;
+
+		for (i = 0; i < NELEM(block); i++) {
+			snprintf(in, sizeof in, "x<%s>y", block[i]);
+			HTML(in, "x\ny");
+		}
+		for (i = 0; i < NELEM(inline_); i++) {
+			snprintf(in, sizeof in, "x<%s>y", inline_[i]);
+			HTML(in, "xy");
+		}
+	}
 	HTML("  a \t\n b  \r\n", "a b");
 	HTML("<p>  padded  </p>  <p> two </p>", "padded\ntwo");
 }
