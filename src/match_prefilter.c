@@ -161,11 +161,25 @@ pair_add(struct ac *ac, unsigned k)
 /* The first position from p at which a literal's first pair may begin, or
  * the last byte; the bytes before it leave the start state as it is. The
  * pair is rolled along, one load a byte. */
+static int
+starts_at(const struct ac *ac, const unsigned char *p)
+{
+	unsigned k = (unsigned)p[0] << 8 | p[1];
+
+	return ac->starts[k >> 6] >> (k & 63) & 1;
+}
+
 static const unsigned char *
 skip_to_pair(const struct ac *ac, const unsigned char *p, const unsigned char *end)
 {
 	unsigned k;
 
+	/* Four positions a round, each pair loaded on its own: one branch a
+	 * round and no chain from one byte to the next (a fifth of the
+	 * workers' time went here, one byte at a time). */
+	while (end - p >= 5 && !(starts_at(ac, p) | starts_at(ac, p + 1) |
+	    starts_at(ac, p + 2) | starts_at(ac, p + 3)))
+		p += 4;
 	if (end - p < 2)
 		return p;
 	for (k = p[0]; p + 1 < end; p++) {
