@@ -96,6 +96,25 @@ CONF
 "$EARSHOT" run -c "$T/cut.conf" --state-dir "$T/s2" --out-dir "$T/o2" >"$T/out" 2>"$T/err"
 check_grep "the item before the cut is recorded" '"title":"Acme is great' "$T/o2/mentions.jsonl"
 
+# A lexicon that cannot be used stops the run before it writes: with no
+# state it creates none; over a state it leaves the state and the results
+# as they were.
+printf 'good\t2\nbad\tabc\n' >"$T/bad.tsv"
+mkconf lexicon.conf <<CONF
+lexicon = $T/bad.tsv
+[brand Acme]
+match = acme
+[feed cut]
+url = cut.rss
+CONF
+check_status 2 "a bad lexicon with no state yet" "$EARSHOT" run -c "$T/lexicon.conf" --state-dir "$T/s4" --out-dir "$T/o4"
+check_grep "the bad lexicon line is named" "bad.tsv:2: valence 'abc' is not a number" "$T/err"
+[ ! -e "$T/s4" ] && [ ! -e "$T/o4" ] && ok || bad "a run with a bad lexicon wrote state or output"
+(cd "$T" && cksum s2/* o2/*.jsonl) >"$T/before"
+check_status 2 "a bad lexicon over a state" "$EARSHOT" run --all -c "$T/lexicon.conf" --state-dir "$T/s2" --out-dir "$T/o2"
+(cd "$T" && cksum s2/* o2/*.jsonl) | cmp -s - "$T/before" && ok ||
+	bad "a run with a bad lexicon changed the state or the results"
+
 # State that cannot be written: status 3, and the reason.
 : >"$T/file"
 check_status 3 "unwritable state dir" "$EARSHOT" run -c "$T/cut.conf" --state-dir "$T/file/state" --out-dir "$T/o3"
