@@ -367,6 +367,24 @@ test_deliver(void)
 	fclose(lf);
 }
 
+/* A store and an output folder of their own under dir/name for c, and
+ * the path of the mentions file there; NULL if the store cannot open. */
+static struct store *
+open_in(const char *name, struct conf *c, char sub[128], char path[160])
+{
+	char err[256] = "";
+	struct store *s;
+
+	snprintf(sub, 128, "%s/%s", dir, name);
+	snprintf(path, 160, "%s/mentions.jsonl", sub);
+	CHECK_INT(mkdir(sub, 0700), 0);
+	c->out_dir = sub;
+	c->keep_days = 90;
+	if (!(s = store_open(sub, err, sizeof err)))
+		CHECK_STR(err, "");
+	return s;
+}
+
 /* A kill in the middle of appending leaves half a line at the end of the
  * file, never marked as written: the next delivery cuts it off and writes
  * the record whole, and every line stays one valid record. */
@@ -379,16 +397,11 @@ test_torn_write(void)
 	struct conf c = {0};
 	struct deliver_stats ds;
 	struct store *s;
-	char sub[128], path[160], err[256], *text, *line, *nl;
+	char sub[128], path[160], *text, *line, *nl;
 	FILE *f, *lf = tmpfile();
 	long good = 0;
 
-	snprintf(sub, sizeof sub, "%s/torn", dir);
-	snprintf(path, sizeof path, "%s/mentions.jsonl", sub);
-	CHECK_INT(mkdir(sub, 0700), 0);
-	c.out_dir = sub;
-	c.keep_days = 90;
-	if (!(s = store_open(sub, err, sizeof err)))
+	if (!(s = open_in("torn", &c, sub, path)))
 		return;
 	add(s, &m1, channels);
 	CHECK_INT(deliver_all(s, &c, 2000000000, &ds), 0);
@@ -430,7 +443,7 @@ test_chunks(void)
 	struct conf c = {0};
 	struct deliver_stats ds;
 	struct store *s;
-	char sub[128], path[160], err[256], item[32], want[17], *text, *line, *nl;
+	char sub[128], path[160], item[32], want[17], *text, *line, *nl;
 	char snippet[1501];
 	FILE *f;
 	int i, n = 3000, order = 1;
@@ -439,12 +452,7 @@ test_chunks(void)
 	memset(snippet, 'x', sizeof snippet - 1);
 	snippet[sizeof snippet - 1] = '\0';
 	m.snippet = snippet;
-	snprintf(sub, sizeof sub, "%s/chunks", dir);
-	snprintf(path, sizeof path, "%s/mentions.jsonl", sub);
-	CHECK_INT(mkdir(sub, 0700), 0);
-	c.out_dir = sub;
-	c.keep_days = 90;
-	if (!(s = store_open(sub, err, sizeof err)))
+	if (!(s = open_in("chunks", &c, sub, path)))
 		return;
 	CHECK_INT(store_begin(s), 0);
 	for (i = 0; i < n; i++) {
