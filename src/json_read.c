@@ -28,7 +28,6 @@ struct reader {
 	int failed;
 };
 
-
 /* Records the first error, at the line of at. Returns NULL for the
  * callers' convenience. */
 static void *
@@ -68,7 +67,8 @@ plain8(uint64_t w)
 {
 	uint64_t q = w ^ (WORD_ONES * '"'), b = w ^ (WORD_ONES * '\\');
 
-	return !((((w - WORD_ONES * 0x20) & ~w) | ((q - WORD_ONES) & ~q) | ((b - WORD_ONES) & ~b) | w) & WORD_HIGH);
+	return !((((w - WORD_ONES * 0x20) & ~w) | ((q - WORD_ONES) & ~q) |
+	    ((b - WORD_ONES) & ~b) | w) & WORD_HIGH);
 }
 
 static int

@@ -55,7 +55,6 @@ next_or_close(struct jw *w, unsigned depth, int more)
 	}
 }
 
-
 /* 1 if none of the eight bytes of x needs escaping: none below 0x20, no
  * '"' and no backslash. Text is nearly all such runs, and a byte at a time
  * they were most of writing a record. */
@@ -64,7 +63,8 @@ plain8(uint64_t x)
 {
 	uint64_t control = ~((x & ~WORD_HIGH) + WORD_ONES * (0x80 - 0x20)) & ~x & WORD_HIGH;
 
-	return !(control | word_zero_bytes(x ^ (WORD_ONES * '"')) | word_zero_bytes(x ^ (WORD_ONES * '\\')));
+	return !(control | word_zero_bytes(x ^ (WORD_ONES * '"')) |
+	    word_zero_bytes(x ^ (WORD_ONES * '\\')));
 }
 
 static void

@@ -158,9 +158,7 @@ pair_add(struct ac *ac, unsigned k)
 	ac->pairs[k >> 6] |= 1ULL << (k & 63);
 }
 
-/* The first position from p at which a literal's first pair may begin, or
- * the last byte; the bytes before it leave the start state as it is. The
- * pair is rolled along, one load a byte. */
+/* 1 if a literal may begin with the pair of bytes at p. */
 static int
 starts_at(const struct ac *ac, const unsigned char *p)
 {
@@ -169,6 +167,8 @@ starts_at(const struct ac *ac, const unsigned char *p)
 	return ac->starts[k >> 6] >> (k & 63) & 1;
 }
 
+/* The first position from p at which a literal's first pair may begin, or
+ * the last byte; the bytes before it leave the start state as it is. */
 static const unsigned char *
 skip_to_pair(const struct ac *ac, const unsigned char *p, const unsigned char *end)
 {
@@ -182,6 +182,7 @@ skip_to_pair(const struct ac *ac, const unsigned char *p, const unsigned char *e
 		p += 4;
 	if (end - p < 2)
 		return p;
+	/* Then the pair rolled along, one load a byte. */
 	for (k = p[0]; p + 1 < end; p++) {
 		k = (k << 8 | p[1]) & 0xffff;
 		if (ac->starts[k >> 6] >> (k & 63) & 1)

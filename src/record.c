@@ -59,11 +59,16 @@ str(struct rec *r, const char *k, const char *v)
 		raw(r, "null");
 }
 
+/* null for what JSON has no number for (NaN, infinities), as jansson
+ * refused them. */
 static void
 real(struct rec *r, const char *k, double v)
 {
 	key(r, k);
-	r->err |= json_write_real(&r->b, v, 10) < 0;
+	if (isfinite(v))
+		r->err |= json_write_real(&r->b, v, 10) < 0;
+	else
+		raw(r, "null");
 }
 
 static void

@@ -126,8 +126,8 @@ static const char *const migrations[] = {
 	 * (a 4-byte integer), and a hit is checked against the row. Their
 	 * cells were 8-byte hashes, the link's with the feed's beside it, and
 	 * at 16,000 feeds the two no longer fitted the page cache: each
-	 * insert landed on a page read back from disk. A third smaller, they
-	 * take 30% less time to insert into at 800,000 items. */
+	 * insert landed on a page read back. A third smaller, they made a
+	 * full pass of 16,000 feeds 18% faster. */
 	"DROP INDEX items_link;"
 	"DROP INDEX items_content;"
 	"CREATE INDEX items_link ON items(link >> 32) WHERE link IS NOT NULL;"

@@ -232,8 +232,8 @@ static int
 plain8(uint64_t w)
 {
 	uint64_t low = w & ~WORD_HIGH, space = word_zero_bytes(w ^ (WORD_ONES * ' ')),
-	    below = ~(low + WORD_ONES * (0x80 - 0x21)) & WORD_HIGH,   /* < 0x21 */
-	    del = (low + WORD_ONES) & WORD_HIGH,                       /* >= 0x7f */
+	    below = ~(low + WORD_ONES * (0x80 - 0x21)) & WORD_HIGH,  /* < 0x21 */
+	    del = (low + WORD_ONES) & WORD_HIGH,                      /* >= 0x7f */
 	    bad = (w & WORD_HIGH) | del | word_zero_bytes(w ^ (WORD_ONES * '<')) |
 	    word_zero_bytes(w ^ (WORD_ONES * '&')) | (below & ~space);
 

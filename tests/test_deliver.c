@@ -135,11 +135,18 @@ test_record_bytes(void)
 		free(want);
 	}
 	CHECK_INT(same, cases);
-	/* Text that is not UTF-8 is null, and the line still reads. */
+	/* Text that is not UTF-8 is null, and so is a number JSON has none
+	 * for; the line still reads. */
 	m.title = (char *)"bad \xff byte";
+	m.compound = NAN;
+	m.rating = 4;
+	m.rating_scale = INFINITY;
 	got = record_mention(&m);
 	o = got ? json_loads(got, 0, NULL) : NULL;
 	CHECK(o && json_is_null(json_object_get(o, "title")));
+	CHECK(o && json_is_null(json_object_get(o, "compound")));
+	CHECK(o && json_is_null(json_object_get(o, "rating_scale")));
+	CHECK_NEAR(json_real_value(json_object_get(o, "rating")), 4, 1e-9);
 	json_decref(o);
 	/* An alert embeds its mention as it is; a spike's list leaves out
 	 * what does not parse. */
