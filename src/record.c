@@ -32,21 +32,30 @@ struct rec {
 	int err;
 };
 
-/* The next key (a literal of plain ASCII, written as it is), with the
- * separator before it (none after '{'). */
-static void
-key(struct rec *r, const char *k)
-{
-	int first = r->b.len && r->b.data[r->b.len - 1] == '{';
-
-	r->err |= buf_puts(&r->b, first ? "\"" : ",\"") < 0 || buf_puts(&r->b, k) < 0 ||
-	    buf_puts(&r->b, "\":") < 0;
-}
-
 static void
 raw(struct rec *r, const char *s)
 {
 	r->err |= buf_puts(&r->b, s) < 0;
+}
+
+/* The comma before a member or element, unless it is its container's
+ * first (the text so far ends with the opening bracket). */
+static void
+sep(struct rec *r)
+{
+	char last = r->b.len ? r->b.data[r->b.len - 1] : '{';
+
+	if (last != '{' && last != '[')
+		raw(r, ",");
+}
+
+/* The next key, a literal of plain ASCII, written as it is. */
+static void
+key(struct rec *r, const char *k)
+{
+	sep(r);
+	r->err |= buf_putc(&r->b, '"') < 0 || buf_puts(&r->b, k) < 0 ||
+	    buf_puts(&r->b, "\":") < 0;
 }
 
 static void
@@ -86,7 +95,6 @@ static void
 aspect_list(struct rec *r, const char *k, const char *csv)
 {
 	const char *p = csv ? csv : "", *e;
-	int first = 1;
 
 	key(r, k);
 	raw(r, "[");
@@ -94,9 +102,7 @@ aspect_list(struct rec *r, const char *k, const char *csv)
 		e = p + strcspn(p, ",");
 		if (e == p)
 			continue;
-		if (!first)
-			raw(r, ",");
-		first = 0;
+		sep(r);
 		r->err |= json_write_string(&r->b, p, (size_t)(e - p)) < 0;
 	}
 	raw(r, "]");
@@ -183,7 +189,6 @@ record_alert_list(const struct alert *a, long count, const char *const *mention_
 {
 	struct rec r = {0};
 	size_t i;
-	int first = 1;
 
 	alert_keys(&r, a);
 	key(&r, "count");
@@ -197,9 +202,7 @@ record_alert_list(const struct alert *a, long count, const char *const *mention_
 
 		if (!m)
 			continue;
-		if (!first)
-			raw(&r, ",");
-		first = 0;
+		sep(&r);
 		r.err |= json_write(&r.b, m, JSON_COMPACT | JSON_REAL_PRECISION(10)) < 0;
 		json_decref(m);
 	}
