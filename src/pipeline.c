@@ -197,6 +197,8 @@ store_batch(struct run *r, struct feed_batch *b)
 	if (b->recovered)
 		log_info("feed %s: repaired %u problem(s) in the document",
 		    fr->feed->name, b->recovered);
+	for (i = 0; i < b->n; i++)
+		store_item_prefetch(r->s, &b->items[i].keys);
 	for (i = 0; i < b->n && !r->store_failed; i++)
 		if (store_prepared(r, &b->items[i], b->now) < 0)
 			r->store_failed = 1;

@@ -311,6 +311,19 @@ maybe_elsewhere(struct store *s, const struct item_keys *k)
 	    (k->content && filter_has(s->filter, k->content));
 }
 
+void
+store_item_prefetch(struct store *s, const struct item_keys *k)
+{
+	uint64_t bits;
+
+	if (!s->filter)
+		return;
+	if (k->link)
+		__builtin_prefetch(filter_word(s->filter, k->link, &bits));
+	if (k->content)
+		__builtin_prefetch(filter_word(s->filter, k->content, &bits));
+}
+
 /* Within one feed the id decides: review feeds (App Store) give every
  * review the app's link. */
 static int
