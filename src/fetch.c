@@ -56,7 +56,7 @@ fetch_job_clear(struct fetch_job *job)
 	free(job->new_etag);
 	free(job->new_last_modified);
 	free(job->effective_url);
-	job->ok = job->not_modified = 0;
+	job->ok = job->not_modified = job->more = 0;
 	job->status = 0;
 	job->body = job->content_type = job->new_etag = NULL;
 	job->new_last_modified = job->effective_url = NULL;
@@ -367,7 +367,7 @@ fill(struct fetch_run *r)
 /* Completes a transfer: outputs filled, transfer freed, then the caller's
  * callback, which may free the outputs in turn. */
 static void
-finish(struct fetch_run *r, CURL *easy, CURLcode res)
+finish(struct fetch_run *r, CURL *easy, CURLcode res, int more)
 {
 	struct xfer *x = NULL;
 	struct fetch_job *j;
@@ -379,6 +379,7 @@ finish(struct fetch_run *r, CURL *easy, CURLcode res)
 	r->active--;
 	r->live[x->index] = NULL;
 	xfer_free(r, x);
+	j->more = more;
 	r->done(j, r->ctx);
 }
 
@@ -390,7 +391,7 @@ drain(struct fetch_run *r)
 
 	while ((m = curl_multi_info_read(r->multi, &left)))
 		if (m->msg == CURLMSG_DONE)
-			finish(r, m->easy_handle, m->data.result);
+			finish(r, m->easy_handle, m->data.result, left > 0);
 }
 
 /* The engine itself failed mid-run: every unfinished job fails with the

@@ -41,6 +41,8 @@ struct fetch_job {
 	char *content_type, *new_etag, *new_last_modified, *effective_url;
 	int64_t retry_after;     /* absolute Unix time from Retry-After, or 0 */
 	char error[256];         /* one-line reason when !ok (no secrets) */
+	int more;                /* done() comes again at once, for another job
+				    that finished in the same round */
 };
 
 /* A Retry-After of more seconds than this is taken as this (one year). */

@@ -60,6 +60,7 @@ struct run {
 	pthread_mutex_t mu;
 	pthread_cond_t more;   /* direct, ready or fetched changed */
 	struct feed_batch *direct, **direct_end; /* feeds without a body, oldest first */
+	int direct_unsignalled; /* direct grew since more was last signalled */
 	int ready;             /* a batch of the queue is done */
 	int fetched;           /* the fetch thread has handed on every feed */
 	int nomem;             /* it could not allocate a batch */
@@ -248,7 +249,7 @@ hand_direct(struct run *r, struct feed_batch *b)
 	b->next = NULL;
 	*r->direct_end = b;
 	r->direct_end = &b->next;
-	pthread_cond_signal(&r->more);
+	r->direct_unsignalled = 1;
 }
 
 /* The fetch thread's callback as each transfer completes: a feed without a
@@ -264,7 +265,7 @@ on_fetched(struct fetch_job *job, void *ctx)
 	struct run *r = ctx;
 	struct feed_batch *b = prep_batch_new(job);
 	/* Read now: once handed over, the job is the main thread's. */
-	int direct = !job->ok || job->not_modified;
+	int direct = !job->ok || job->not_modified, more = job->more;
 
 	if (!b) {
 		log_error("feed %s: out of memory", job->name);
@@ -280,6 +281,13 @@ on_fetched(struct fetch_job *job, void *ctx)
 	} else {
 		b->spent = r->spent;
 		r->spent = NULL;
+	}
+	/* The main thread is woken once for the feeds a round of transfers
+	 * handed over, not for each: in an all-304 pass it was woken as
+	 * often as a feed finished. */
+	if (!more && r->direct_unsignalled) {
+		r->direct_unsignalled = 0;
+		pthread_cond_signal(&r->more);
 	}
 	pthread_mutex_unlock(&r->mu);
 	if (b && !direct)

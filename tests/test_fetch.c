@@ -56,6 +56,7 @@ struct run {
 	char urls[MAXJOBS][512];
 	size_t n;
 	int ndone;
+	int last_more;         /* the last done()'s job->more */
 	struct timespec start;
 	int64_t t0, t1;
 };
@@ -184,6 +185,7 @@ on_done(struct fetch_job *job, void *ctx)
 	pthread_mutex_lock(&done_mu);
 	g->calls++;
 	g->order = r->ndone++;
+	r->last_more = job->more;
 	g->t = elapsed(&r->start);
 	g->ok = job->ok;
 	g->not_modified = job->not_modified;
@@ -251,6 +253,10 @@ execute(struct run *r, const struct fetch_opts *o)
 	rc = fetch_all(o, r->ptrs, r->n, on_done, r, err, sizeof err);
 	r->t1 = time(NULL);
 	CHECK_STR(err, "");
+	/* "Another call comes at once" is never promised by the last call of
+	 * a loop (with one loop, the last of all). */
+	if (o->threads <= 1)
+		CHECK_INT(r->last_more, 0);
 	return rc;
 }
 
