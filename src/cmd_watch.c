@@ -9,6 +9,9 @@
 #include <sys/select.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "cli.h"
 #include "cmd.h"
@@ -185,6 +188,12 @@ watch_loop(const struct cli *cli, struct conf *c, struct pipeline_res *pr,
 		}
 		res = watch_pass(c, pr, &ro, cli->verbosity);
 		done++;
+#ifdef __GLIBC__
+		/* A watch sleeps most of its life: what the pass freed goes back
+		 * to the system, where glibc keeps it in its arenas (one per
+		 * thread of the pass) otherwise. */
+		malloc_trim(0);
+#endif
 		if (res == RUN_FATAL)
 			return EXIT_FATAL;
 		if (res == RUN_LOCKED)

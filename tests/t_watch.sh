@@ -62,7 +62,11 @@ if [ "$(head -c 2 "$EARSHOT")" = '#!' ] || ldd "$EARSHOT" 2>/dev/null | grep -q 
 	echo "t_watch.sh: instrumented binary, memory bound not checked"
 else
 	[ "$n1" -ge $((n0 + 400)) ] && ok || bad "memory: only $n1 passes in 40 s"
-	[ "$grow" -le 256 ] && ok || bad "memory: VmRSS grew $grow kB from pass $n0 to $n1"
+	# One reading of VmRSS sits on one of two levels about 260 kB apart
+	# (where in a pass it lands): over 6,939 passes it stayed within
+	# 18.8-19.3 MB with no trend, and a bound of 256 kB failed 2 runs of
+	# 23. A leak of 1.3 kB a pass still shows.
+	[ "$grow" -le 512 ] && ok || bad "memory: VmRSS grew $grow kB from pass $n0 to $n1"
 fi
 check_grep "memory: the stream's mentions were recorded" '"brand":"Acme","feed":"stream"' \
 	"$T/m/state/out/mentions.jsonl"
