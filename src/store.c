@@ -353,22 +353,21 @@ store_open(const char *dir, char *err, size_t errlen)
 	if (!s)
 		return NULL;
 	/* WAL + NORMAL: a crash (even SIGKILL) never corrupts the database and
-	 * loses at most the transaction in flight; busy_timeout covers a
-	 * reader such as `earshot alerts` running beside a run. A new database
-	 * gets 16 KiB pages (an existing one keeps its size): fewer splits and
+	 * loses at most the transaction in flight; busy_timeout covers a reader
+	 * such as `earshot alerts` running beside a run. A new database gets 16
+	 * KiB pages (an existing one keeps its size): fewer splits and
 	 * shallower b-trees for the items' inserts. 8 KiB against SQLite's 4
-	 * saved 2% of a 1,000-feed pass; 16 against 8, 4% of a 16,000-feed
-	 * one (32 KiB, nothing more).
-	 * Checkpoints once a commit leaves 4,096 pages of WAL (64 MiB of 16 KiB
-	 * pages, not SQLite's 1,000), on a thread of their own (on_wal): each
-	 * is two fsyncs, which in the committing thread held up the pass (at
-	 * 16,000 feeds, four times). A 64 MiB page cache
-	 * holds the dedup indexes of 800,000 items (integers since schema 8),
-	 * whose link and content lookups and inserts land on random pages:
-	 * with 40 MiB, 16,000 feeds spent 9.5 s in dedup, store and delivery,
-	 * with 64 MiB 6.9 s, and their share of a run grew faster than the
-	 * work. store_shrink_cache gives it back before the digest, which
-	 * needs the memory. */
+	 * saved 2% of a 1,000-feed pass; 16 against 8, 4% of a 16,000-feed one;
+	 * 32 KiB gained nothing more. Checkpoints once a commit leaves 4,096
+	 * pages of WAL (64 MiB of 16 KiB pages, not SQLite's 1,000), on a
+	 * thread of their own (on_wal): each is two fsyncs, which in the
+	 * committing thread held up the pass (at 16,000 feeds, four times). A
+	 * 64 MiB page cache holds the dedup indexes of 800,000 items (integers
+	 * since schema 8), whose link and content lookups and inserts land on
+	 * random pages: with 40 MiB, 16,000 feeds spent 9.5 s in dedup, store
+	 * and delivery, with 64 MiB 6.9 s, and their share of a run grew faster
+	 * than the work. store_shrink_cache gives it back before the digest,
+	 * which needs the memory. */
 	if (exec(s, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
 	    "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;") < 0) {
