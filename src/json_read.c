@@ -65,10 +65,8 @@ skip_space(struct reader *r)
 static int
 plain8(uint64_t w)
 {
-	uint64_t q = w ^ (WORD_ONES * '"'), b = w ^ (WORD_ONES * '\\');
-
-	return !((((w - WORD_ONES * 0x20) & ~w) | ((q - WORD_ONES) & ~q) |
-	    ((b - WORD_ONES) & ~b) | w) & WORD_HIGH);
+	return !(word_bytes_below(w, 0x20) | word_zero_bytes(w ^ (WORD_ONES * '"')) |
+	    word_zero_bytes(w ^ (WORD_ONES * '\\')) | (w & WORD_HIGH));
 }
 
 static int

@@ -61,9 +61,7 @@ next_or_close(struct jw *w, unsigned depth, int more)
 static int
 plain8(uint64_t x)
 {
-	uint64_t control = ~((x & ~WORD_HIGH) + WORD_ONES * (0x80 - 0x20)) & ~x & WORD_HIGH;
-
-	return !(control | word_zero_bytes(x ^ (WORD_ONES * '"')) |
+	return !(word_bytes_below(x, 0x20) | word_zero_bytes(x ^ (WORD_ONES * '"')) |
 	    word_zero_bytes(x ^ (WORD_ONES * '\\')));
 }
 

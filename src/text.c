@@ -224,16 +224,15 @@ plain_visible(char c)
 	return (unsigned char)c > ' ' && (unsigned char)c < 0x7f && c != '<' && c != '&';
 }
 
-
 /* 1 if the eight bytes of w continue a plain run (see out_raw): each
  * plain_visible or a space, no two spaces together, the last not a space
  * (what follows it is unknown). */
 static int
 plain8(uint64_t w)
 {
-	uint64_t low = w & ~WORD_HIGH, space = word_zero_bytes(w ^ (WORD_ONES * ' ')),
-	    below = ~(low + WORD_ONES * (0x80 - 0x21)) & WORD_HIGH,  /* < 0x21 */
-	    del = (low + WORD_ONES) & WORD_HIGH,                      /* >= 0x7f */
+	uint64_t space = word_zero_bytes(w ^ (WORD_ONES * ' ')),
+	    below = word_bytes_below(w, 0x21),
+	    del = ((w & ~WORD_HIGH) + WORD_ONES) & WORD_HIGH,      /* >= 0x7f */
 	    bad = (w & WORD_HIGH) | del | word_zero_bytes(w ^ (WORD_ONES * '<')) |
 	    word_zero_bytes(w ^ (WORD_ONES * '&')) | (below & ~space);
 

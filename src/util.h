@@ -50,7 +50,14 @@ word_zero_bytes(uint64_t x)
 	return ~(((x & ~WORD_HIGH) + ~WORD_HIGH) | x) & WORD_HIGH;
 }
 
-
+/* The high bit of each byte of x below c (at most 0x80), and only of
+ * those: adding 0x80 - c to a byte under 0x80 sets its high bit exactly
+ * when it is c or more. */
+static inline uint64_t
+word_bytes_below(uint64_t x, unsigned c)
+{
+	return ~((x & ~WORD_HIGH) + WORD_ONES * (0x80 - c)) & ~x & WORD_HIGH;
+}
 
 /* mkdir -p with mode 0755; 0 or -1 (errno set). */
 int mkdir_p(const char *path);
