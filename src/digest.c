@@ -9,7 +9,6 @@
 #include "digest.h"
 #include "digest_int.h"
 #include "log.h"
-#include "sentiment.h"
 #include "util.h"
 
 #define MAX_SOURCES 256     /* feeds counted per brand; more are one "other" */
@@ -33,43 +32,37 @@ day_of(const struct digest_run *r, int64_t t)
 	return lo;
 }
 
-static json_t *
-aspect_list(const char *csv)
+/* m's strings, owned by the caller: freed with mention_drop. Out of
+ * memory, a field is left out (NULL). */
+static void
+mention_keep(struct mention *dst, const struct mention *m)
 {
-	json_t *a = json_array();
-	const char *p = csv;
-
-	while (p && *p) {
-		size_t n = strcspn(p, ",");
-
-		if (n)
-			json_array_append_new(a, json_stringn(p, n));
-		p += n + (p[n] == ',');
-	}
-	return a;
+	*dst = *m;
+	dst->brand = xstrdup(m->brand);
+	dst->feed = xstrdup(m->feed);
+	dst->item_id = xstrdup(m->item_id);
+	dst->link = xstrdup(m->link);
+	dst->author = xstrdup(m->author);
+	dst->title = xstrdup(m->title);
+	dst->snippet = xstrdup(m->snippet);
+	dst->matched = xstrdup(m->matched);
+	dst->aspects = xstrdup(m->aspects);
+	dst->reason = xstrdup(m->reason);
 }
 
-static json_t *
-str_or_null(const char *s)
+static void
+mention_drop(struct mention *m)
 {
-	return s && *s ? json_string(s) : json_null();
-}
-
-/* The schema's MENTION object. */
-static json_t *
-mention_json(const struct mention *m)
-{
-	char when[26];
-
-	digest_iso(m->published > 0 ? m->published : m->created, when);
-	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:[II], s:s, s:o, s:s,"
-	    " s:o, s:o}", "id", m->id, "brand", m->brand, "feed", m->feed,
-	    "author", str_or_null(m->author), "link", str_or_null(m->link),
-	    "title", str_or_null(m->title), "snippet", m->snippet ? m->snippet : "",
-	    "highlight", (json_int_t)m->hl_start, (json_int_t)m->hl_end,
-	    "published", when, "compound", digest_real(m->compound, 3),
-	    "label", sentiment_label_name(m->label), "reason", str_or_null(m->reason),
-	    "aspects", aspect_list(m->aspects));
+	free(m->brand);
+	free(m->feed);
+	free(m->item_id);
+	free(m->link);
+	free(m->author);
+	free(m->title);
+	free(m->snippet);
+	free(m->matched);
+	free(m->aspects);
+	free(m->reason);
 }
 
 /* Keeps m in t if its key is among the best t->max; ties keep the
@@ -84,10 +77,10 @@ top_offer(struct digest_top *t, const struct mention *m, double key)
 	if (i >= t->max)
 		return;
 	if (t->n == t->max)
-		json_decref(t->v[--t->n]);
+		mention_drop(&t->v[--t->n]);
 	memmove(t->v + i + 1, t->v + i, (t->n - i) * sizeof *t->v);
 	memmove(t->key + i + 1, t->key + i, (t->n - i) * sizeof *t->key);
-	t->v[i] = mention_json(m);
+	mention_keep(&t->v[i], m);
 	t->key[i] = key;
 	t->n++;
 }
@@ -261,14 +254,15 @@ run_free(struct digest_run *r)
 		digest_tally_free(&b->terms);
 		digest_tally_free(&b->aspects);
 		for (j = 0; j < b->neg.n; j++)
-			json_decref(b->neg.v[j]);
+			mention_drop(&b->neg.v[j]);
 		for (j = 0; j < b->pos.n; j++)
-			json_decref(b->pos.v[j]);
+			mention_drop(&b->pos.v[j]);
 	}
 	for (j = 0; j < r->reply.n; j++)
-		json_decref(r->reply.v[j]);
+		mention_drop(&r->reply.v[j]);
 	free(r->b);
 	free(r->start);
+	free(r->day_date);
 }
 
 /* The run's days and tables; 0 or -1 (logged). */
@@ -282,6 +276,7 @@ run_init(struct digest_run *r)
 	r->nd = r->days > 8 ? r->days : 8;
 	r->reply.max = DIGEST_TOP_MAX;
 	if (!(r->start = calloc((size_t)r->nd + 1, sizeof *r->start)) ||
+	    !(r->day_date = calloc((size_t)r->nd, sizeof *r->day_date)) ||
 	    !(r->b = calloc(r->c->nbrands + 1, sizeof *r->b))) {
 		log_error("digest: out of memory");
 		return -1;
@@ -291,6 +286,8 @@ run_init(struct digest_run *r)
 			log_error("digest: '%s' is not a date (YYYY-MM-DD)", r->date);
 			return -1;
 		}
+		if (k < r->nd)
+			digest_local_date(r->start[k], 0, r->day_date[k]);
 	}
 	for (i = 0; i < r->c->nbrands; i++) {
 		r->b[i].cb = &r->c->brands[i];

@@ -7,6 +7,7 @@
 #include "digest.h"
 #include "digest_int.h"
 #include "report.h"
+#include "sentiment.h"
 
 #define TOP_SOURCES 10
 #define TOP_TERMS 10
@@ -41,10 +42,7 @@ ratio_json(long pos, long neg)
 static json_t *
 day_json(const struct digest_run *r, int k, const struct digest_counts *c)
 {
-	char date[11];
-
-	digest_local_date(r->start[k], 0, date);
-	return json_pack("{s:s, s:I, s:I, s:I, s:I}", "date", date,
+	return json_pack("{s:s, s:I, s:I, s:I, s:I}", "date", r->day_date[k],
 	    "mentions", (json_int_t)c->mentions, "positive", (json_int_t)c->pos,
 	    "neutral", (json_int_t)c->neu, "negative", (json_int_t)c->neg);
 }
@@ -195,13 +193,53 @@ ranked_json(const struct digest_tally *t, int (*cmp)(const void *, const void *)
 }
 
 static json_t *
+aspect_list(const char *csv)
+{
+	json_t *a = json_array();
+	const char *p = csv;
+
+	while (p && *p) {
+		size_t n = strcspn(p, ",");
+
+		if (n)
+			json_array_append_new(a, json_stringn(p, n));
+		p += n + (p[n] == ',');
+	}
+	return a;
+}
+
+static json_t *
+str_or_null(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
+/* The schema's MENTION object. */
+static json_t *
+mention_json(const struct mention *m)
+{
+	char when[26];
+
+	digest_iso(m->published > 0 ? m->published : m->created, when);
+	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:[II], s:s, s:o, s:s,"
+	    " s:o, s:o}", "id", m->id, "brand", m->brand ? m->brand : "",
+	    "feed", m->feed ? m->feed : "",
+	    "author", str_or_null(m->author), "link", str_or_null(m->link),
+	    "title", str_or_null(m->title), "snippet", m->snippet ? m->snippet : "",
+	    "highlight", (json_int_t)m->hl_start, (json_int_t)m->hl_end,
+	    "published", when, "compound", digest_real(m->compound, 3),
+	    "label", sentiment_label_name(m->label), "reason", str_or_null(m->reason),
+	    "aspects", aspect_list(m->aspects));
+}
+
+static json_t *
 mentions_json(const struct digest_top *t)
 {
 	json_t *a = json_array();
 	size_t i;
 
 	for (i = 0; i < t->n; i++)
-		json_array_append(a, t->v[i]);
+		json_array_append_new(a, mention_json(&t->v[i]));
 	return a;
 }
 

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store.h"
+
 /* Label counts over a span of days. */
 struct digest_counts {
 	long mentions, pos, neu, neg;
@@ -77,10 +79,12 @@ void digest_tally_free(struct digest_tally *t);
 void digest_terms(const char *text, const char *own,
     void (*fn)(const char *w, size_t n, void *ctx), void *ctx);
 
-/* The most negative (or positive) mentions seen so far, best first. */
+/* The most negative (or positive) mentions seen so far, best first. A
+ * mention's JSON is made once it is among the last ones kept (digest_doc),
+ * not whenever it enters: most that enter are pushed out again. */
 #define DIGEST_TOP_MAX 10
 struct digest_top {
-	json_t *v[DIGEST_TOP_MAX];  /* MENTION objects, owned */
+	struct mention v[DIGEST_TOP_MAX]; /* copies, their strings owned */
 	double key[DIGEST_TOP_MAX]; /* lower is better */
 	size_t n, max;
 };
@@ -121,6 +125,7 @@ struct digest_run {
 	int days, nd, partial;
 	int64_t now;
 	int64_t *start;              /* [nd + 1] local midnights */
+	char (*day_date)[11];        /* [nd] their dates, YYYY-MM-DD */
 	struct digest_brand *b;      /* [c->nbrands] */
 	struct digest_top reply;     /* the day's negative mentions, all brands */
 };

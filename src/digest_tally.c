@@ -1,5 +1,6 @@
 /* Counting strings for the digest (authors, terms, aspects) in a bounded
  * open-addressing hash, and the splitter that finds a text's terms. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,17 +147,48 @@ word_byte(unsigned char c)
 	    (c >= '0' && c <= '9') || c >= 0x80;
 }
 
+/* The distinct terms of one text so far, as their 64-bit hashes (two
+ * different words of one text with equal hashes: about 1e-14 at 512
+ * words). Never over half full, and emptied slot by slot: a snippet has
+ * tens of words, and a malloc'd tally per text was most of counting
+ * terms. */
+#define TEXT_SLOTS (2 * TERMS_PER_TEXT)
+
+struct text_terms {
+	uint64_t h[TEXT_SLOTS];        /* 0: empty */
+	unsigned short used[TERMS_PER_TEXT];
+	size_t n;
+};
+
+/* 1 if w is new to this text (and now recorded), 0 if seen. */
+static int
+text_terms_add(struct text_terms *t, const char *w, size_t n)
+{
+	uint64_t h = hash64(w, n) | 1;
+	size_t i = (size_t)(h >> 32) & (TEXT_SLOTS - 1);
+
+	while (t->h[i]) {
+		if (t->h[i] == h)
+			return 0;
+		i = (i + 1) & (TEXT_SLOTS - 1);
+	}
+	t->h[i] = h;
+	t->used[t->n++] = (unsigned short)i;
+	return 1;
+}
+
 void
 digest_terms(const char *text, const char *own,
     void (*fn)(const char *w, size_t n, void *ctx), void *ctx)
 {
-	struct digest_tally seen = {0};
+	static _Thread_local struct text_terms seen;
 	const unsigned char *p = (const unsigned char *)(text ? text : "");
 	char w[TERM_MAX + 1];
 	int words = 0;
+	size_t i;
 
 	while (*p && words < TERMS_PER_TEXT) {
-		size_t n = 0, digits = 0, k;
+		size_t n = 0, digits = 0;
 
 		while (*p && !word_byte(*p))
 			p++;
@@ -176,9 +208,10 @@ digest_terms(const char *text, const char *own,
 		w[n] = '\0';
 		if (n < 3 || digits == n || n == TERM_MAX || is_stop(w) || is_own(w, n, own))
 			continue;
-		k = seen.n;
-		if (digest_tally_add(&seen, w, n, 1, 0) && seen.n > k)
+		if (text_terms_add(&seen, w, n))
 			fn(w, n, ctx);
 	}
-	digest_tally_free(&seen);
+	for (i = 0; i < seen.n; i++)
+		seen.h[seen.used[i]] = 0;
+	seen.n = 0;
 }
