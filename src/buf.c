@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
+
 static int
 buf_grow(struct buf *b, size_t need)
 {
@@ -40,22 +42,35 @@ buf_append(struct buf *b, const void *p, size_t n)
 int buf_puts(struct buf *b, const char *s) { return buf_append(b, s, strlen(s)); }
 int buf_putc(struct buf *b, char c) { return buf_append(b, &c, 1); }
 
+/* Formats into the free space first and only grows and formats again when
+ * it does not fit: measuring every time doubled the cost of the digest's
+ * many short numbers. */
 int
 buf_printf(struct buf *b, const char *fmt, ...)
 {
+	size_t room = b->cap > b->len ? b->cap - b->len : 0;
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = fmt_vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
 	va_end(ap);
-	if (n < 0 || buf_grow(b, b->len + (size_t)n) < 0)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if (n < 0)
+		goto undo;
+	if ((size_t)n >= room) {
+		if (buf_grow(b, b->len + (size_t)n) < 0)
+			goto undo;
+		va_start(ap, fmt);
+		fmt_vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 	return 0;
+undo:
+	/* A partial write is taken back: the buffer is as it was. */
+	if (room)
+		b->data[b->len] = '\0';
+	return -1;
 }
 
 void

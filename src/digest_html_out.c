@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "digest_html_int.h"
+#include "fmt.h"
 #include "text.h"
 
 #define DASH "\xe2\x80\x94"        /* an em dash: absent value */
@@ -34,7 +35,7 @@ h_printf(struct html *h, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	n = fmt_vsnprintf(tmp, sizeof tmp, fmt, ap);
 	va_end(ap);
 	/* Callers format numbers and fixed markup only: an overlong result
 	 * is a programming error, reported as a failed page. */

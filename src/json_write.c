@@ -7,9 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "util.h"
 
-#define SPACES "                                "
+/* A new line and the indent of up to 64 spaces after it, in one append. */
+#define NEWLINE_SPACES "\n                                                                "
+#define MAX_SPACES (sizeof NEWLINE_SPACES - 2)
 
 struct jw {
 	struct buf *out;
@@ -34,9 +37,10 @@ gap(struct jw *w, unsigned depth, int space)
 	size_t n;
 
 	if (w->indent) {
-		put(w, "\n", 1);
-		for (n = (size_t)depth * w->indent; n; n -= n < 32 ? n : 32)
-			put(w, SPACES, n < 32 ? n : 32);
+		n = (size_t)depth * w->indent;
+		put(w, NEWLINE_SPACES, 1 + (n < MAX_SPACES ? n : MAX_SPACES));
+		for (n -= n < MAX_SPACES ? n : MAX_SPACES; n; n -= n < MAX_SPACES ? n : MAX_SPACES)
+			put(w, NEWLINE_SPACES + 1, n < MAX_SPACES ? n : MAX_SPACES);
 	} else if (space && !w->compact) {
 		put(w, " ", 1);
 	}
@@ -119,7 +123,7 @@ static void
 real(struct jw *w, double v)
 {
 	char d[64], *x, *from, *to;
-	int n = snprintf(d, sizeof d - 3, "%.*g", w->precision, v);
+	int n = fmt_g(d, sizeof d - 3, v, w->precision);
 
 	if (n < 0 || n >= (int)sizeof d - 3) {
 		w->err = 1;
