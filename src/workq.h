@@ -23,9 +23,10 @@ struct workq;
  * Returns NULL when out of memory or threads cannot be started. */
 struct workq *workq_new(unsigned nthreads, size_t cap, workq_fn fn,
     void *const *worker, void (*ready)(void *ctx), void *ready_ctx);
-/* Queues task, first waiting while cap tasks are pushed and not popped:
- * a producer that pops its own tasks must pop before the queue is full.
- * From the producer thread only. */
+/* Queues task. When cap tasks are pushed and not popped, it first waits
+ * until no more than cap / 2 are: a producer that pops its own tasks must
+ * pop before the queue is full. From producer threads only (any number:
+ * tasks pop in the order their pushes took the queue's lock). */
 void workq_push(struct workq *q, void *task);
 /* The oldest task pushed and not popped, once it is done; NULL when there
  * is none, or (wait 0) when it is still queued or running. With wait 1 it

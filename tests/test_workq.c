@@ -136,8 +136,8 @@ test_order(void)
 }
 
 /* cap tasks pushed and not popped fill the queue: one more push waits
- * until a pop makes room. A pop while the oldest runs finds nothing (wait
- * 0), then it once it is done. */
+ * until half of it is free (here, two pops of three). A pop while the
+ * oldest runs finds nothing (wait 0), then it once it is done. */
 static void
 test_bound(void)
 {
@@ -162,9 +162,12 @@ test_bound(void)
 	CHECK(workq_pop(q, 0) == NULL);
 	set_gate(1);
 	CHECK(workq_pop(q, 1) == &t[0]);
+	nap(50 * 1000);
+	CHECK_INT(p.pushed, 0);           /* one slot free of three: waits on */
+	CHECK(workq_pop(q, 1) == &t[1]);
 	pthread_join(th, NULL);
 	CHECK_INT(p.pushed, 1);
-	for (i = 1; i < 4; i++)
+	for (i = 2; i < 4; i++)
 		CHECK(workq_pop(q, 1) == &t[i]);
 	workq_free(q);
 }
