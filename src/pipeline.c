@@ -161,7 +161,6 @@ store_prepared(struct run *r, struct prep_item *pi, int64_t now)
 	run_clock_enter(&r->st->clock, STAGE_DEDUP);
 	if ((added = store_item_add(r->s, &pi->keys, now)) != 1)
 		return added < 0 ? -1 : 0;
-	run_clock_enter(&r->st->clock, STAGE_STORE);
 	r->st->new_items++;
 	r->feed_new++;
 	if (pi->nerr) {

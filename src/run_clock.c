@@ -32,17 +32,28 @@ run_clock_start(struct run_clock *k, enum run_stage stage)
 	k->cpu_mark = cpu_now();
 }
 
+/* Charges the wall time since the mark to the current stage. */
+static void
+charge(struct run_clock *k)
+{
+	struct timespec now;
+
+	wall_now(&now);
+	k->wall[k->stage] += elapsed(&k->wall_mark, &now);
+	k->wall_mark = now;
+}
+
 enum run_stage
 run_clock_enter(struct run_clock *k, enum run_stage stage)
 {
 	enum run_stage prev = (enum run_stage)k->stage;
-	struct timespec now;
 
-	if (k->stage < 0)
+	/* Entering the stage it is in changes nothing, and reads no clock: the
+	 * store enters "dedup" for every item, and at 16,000 feeds its clock
+	 * readings were 2% of the main thread. */
+	if (k->stage < 0 || prev == stage)
 		return stage;
-	wall_now(&now);
-	k->wall[k->stage] += elapsed(&k->wall_mark, &now);
-	k->wall_mark = now;
+	charge(k);
 	k->stage = (int)stage;
 	return prev;
 }
@@ -76,7 +87,7 @@ run_clock_stop(struct run_clock *k)
 {
 	if (k->stage < 0)
 		return;
-	run_clock_enter(k, (enum run_stage)k->stage);
+	charge(k);
 	close_phase(k);
 	k->stage = k->phase = -1;
 }
