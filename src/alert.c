@@ -399,11 +399,16 @@ alert_new_source(struct store *s, const struct mention *m, int enabled,
 	if (!host[0])
 		return 0;
 	/* Sources are recorded even when the rule is off, so turning it on
-	 * later does not greet every known host as new. */
-	if ((first = store_first_source(s, m->brand)) < 0 ||
-	    (rc = store_add_source(s, m->brand, host, m->created)) < 0)
+	 * later does not greet every known host as new. The brand's first
+	 * source is read only for a new host, after recording it: the first
+	 * is then this one (no alert) or older, as before the insert. */
+	if ((rc = store_add_source(s, m->brand, host, m->created)) < 0)
 		return -1;
-	if (rc || !enabled || !first || first > m->created - SOURCE_HISTORY)
+	if (rc || !enabled)
+		return 0;
+	if ((first = store_first_source(s, m->brand)) < 0)
+		return -1;
+	if (first > m->created - SOURCE_HISTORY)
 		return 0;
 	h = hash64("new_source", 11);
 	h = hash64_more(h, m->brand, strlen(m->brand) + 1);
