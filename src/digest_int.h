@@ -75,7 +75,8 @@ void digest_tally_free(struct digest_tally *t);
 
 /* Calls fn once for each distinct term of text: lower-cased words of three
  * bytes or more, not all digits, neither a stop word nor one of the
- * lower-cased words in own (space-separated). */
+ * lower-cased words in own (space-separated). fn must not call it again
+ * (its set of the text's terms is per thread). */
 void digest_terms(const char *text, const char *own,
     void (*fn)(const char *w, size_t n, void *ctx), void *ctx);
 
