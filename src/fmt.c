@@ -1,5 +1,6 @@
 #include "fmt.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,9 +25,8 @@ put(struct out *o, const char *s, size_t n)
 	o->len += n;
 }
 
-/* Decimal digits of v into the end of d[21]; the first one. */
-static char *
-digits(uint64_t v, char *end)
+char *
+fmt_digits(uint64_t v, char *end)
 {
 	do
 		*--end = (char)('0' + v % 10);
@@ -37,7 +37,7 @@ digits(uint64_t v, char *end)
 static void
 integer(struct out *o, int negative, uint64_t mag)
 {
-	char d[21], *s = digits(mag, d + sizeof d);
+	char d[21], *s = fmt_digits(mag, d + sizeof d);
 
 	if (negative)
 		put(o, "-", 1);
@@ -62,7 +62,7 @@ scaled(struct out *o, uint64_t k, int places, int negative, char sign)
 			*--p = (char)('0' + f % 10);
 		*--p = '.';
 	}
-	p = digits(k / unit, p);
+	p = fmt_digits(k / unit, p);
 	if (negative)
 		*--p = '-';
 	else if (sign)
@@ -95,7 +95,7 @@ fixed(struct out *o, double v, int prec, int plus)
 	scaled(o, (uint64_t)whole + (frac > 0.5), prec, signbit(v) != 0, plus ? '+' : 0);
 }
 
-/* One conversion's parts, as fmt_supported reads them. */
+/* One conversion's parts, as spec_read reads them. */
 struct spec {
 	int plus, prec;     /* prec -1: none */
 	int len;            /* 0, 'l', 'L' (ll) or 'z' */
@@ -138,19 +138,6 @@ spec_read(const char *f, struct spec *sp)
 	default:
 		return -1;
 	}
-}
-
-int
-fmt_supported(const char *fmt)
-{
-	struct spec sp;
-
-	while ((fmt = strchr(fmt, '%'))) {
-		if (spec_read(fmt + 1, &sp) < 0)
-			return 0;
-		fmt = sp.next;
-	}
-	return 1;
 }
 
 static void
@@ -204,6 +191,7 @@ fmt_g(char *out, size_t cap, double v, int precision)
 	return snprintf(out, cap, "%.*g", precision, v);
 }
 
+/* fmt_vsnprintf's subset; -2 at the first conversion outside it. */
 static int
 vformat(char *out, size_t cap, const char *fmt, va_list ap)
 {
@@ -213,7 +201,8 @@ vformat(char *out, size_t cap, const char *fmt, va_list ap)
 
 	while ((pct = strchr(fmt, '%'))) {
 		put(&o, fmt, (size_t)(pct - fmt));
-		spec_read(pct + 1, &sp);
+		if (spec_read(pct + 1, &sp) < 0)
+			return -2;
 		fmt = sp.next;
 		switch (sp.conv) {
 		case 'd': case 'i': {
@@ -248,11 +237,20 @@ vformat(char *out, size_t cap, const char *fmt, va_list ap)
 	put(&o, fmt, strlen(fmt));
 	if (cap)
 		out[o.len < cap ? o.len : cap - 1] = '\0';
-	return o.len > INT32_MAX ? -1 : (int)o.len;
+	return o.len > INT_MAX ? -1 : (int)o.len;
 }
 
 int
 fmt_vsnprintf(char *out, size_t cap, const char *fmt, va_list ap)
 {
-	return fmt_supported(fmt) ? vformat(out, cap, fmt, ap) : vsnprintf(out, cap, fmt, ap);
+	va_list again;
+	int n;
+
+	/* One pass, not a check of the format first: outside the subset,
+	 * vsnprintf starts over from a copy of the arguments. */
+	va_copy(again, ap);
+	if ((n = vformat(out, cap, fmt, ap)) == -2)
+		n = vsnprintf(out, cap, fmt, again);
+	va_end(again);
+	return n;
 }

@@ -11,14 +11,16 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
-/* 1 if fmt uses only the subset. */
-int fmt_supported(const char *fmt);
-/* vsnprintf, itself (with its contract: at most cap - 1 bytes and a NUL,
- * the length the whole output needs returned) for a format outside the
- * subset. */
+/* vsnprintf: its output and contract (at most cap - 1 bytes and a NUL;
+ * the length the whole output needs returned). A format outside the
+ * subset goes to vsnprintf itself. */
 int fmt_vsnprintf(char *out, size_t cap, const char *fmt, va_list ap);
 
+/* Writes v's decimal digits to end the bytes before end (up to 20 of
+ * them, no NUL) and returns the first. */
+char *fmt_digits(uint64_t v, char *end);
 /* snprintf(out, cap, "%.*g", precision, v), byte for byte; fast for a
  * precision up to 15 and values of at most six decimal places (most of
  * what earshot writes is rounded to three). */

@@ -106,12 +106,8 @@ string(struct jw *w, const char *s, size_t n)
 static void
 integer(struct jw *w, json_int_t v)
 {
-	char d[24], *p = d + sizeof d;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	char d[24], *p = fmt_digits(v < 0 ? 0ULL - (uint64_t)v : (uint64_t)v, d + sizeof d);
 
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
 	if (v < 0)
 		*--p = '-';
 	put(w, p, (size_t)(d + sizeof d - p));
