@@ -19,6 +19,7 @@ struct store {
 	struct item_filter *filter;  /* store_items.c's; NULL until needed */
 	struct checkpointer *ckpt;   /* store_checkpoint_start's, until joined */
 	int ckpt_pages;              /* WAL pages when on_wal last started one */
+	struct item_pending *pending; /* store_items.c's; NULL until needed */
 };
 
 /* The prepared statement for sql, a string literal (the pointer is the
@@ -43,7 +44,13 @@ char *store_col_text(sqlite3_stmt *st, int i);
  * the hashes the items table holds (store_items.c), for migrations. 0 or
  * -1. */
 int store_items_functions(sqlite3 *db);
-/* Frees the items' filter (store_close; also after a failure to build it). */
+/* Frees the items' filter and pending hashes (store_close; the filter
+ * also after a failure to build it). */
 void store_items_close(struct store *s);
+/* Writes the cross-feed hashes of the items added since the last flush
+ * into xref, sorted (store_commit, before its COMMIT). 0 or -1 (logged). */
+int store_items_flush(struct store *s);
+/* Forgets them, for a rollback. */
+void store_items_discard(struct store *s);
 
 #endif

@@ -7,11 +7,18 @@
  * index and the insert its own uniqueness check: one b-tree fewer to write
  * per item than a table with a separate key index, and no lookup before
  * the insert. The top ROWID_FEED_BITS of the rowid are the feed's, so a
- * feed's items share pages and a batch dirties a few, not fifty. The link
- * and content indexes serve the cross-feed rules; a Bloom filter of the
- * links and contents kept (built from the table on first use) says when
- * an item cannot match them, which for new items is nearly always, so a
- * new item costs its insert and no lookups.
+ * feed's items share pages and a batch dirties a few, not fifty. The
+ * cross-feed rules read xref, (top 32 bits of a link or content hash,
+ * item) in hash order; a Bloom filter of the links and contents kept
+ * (built from the table on first use) says when an item cannot match
+ * them, which for new items is nearly always, so a new item costs its
+ * insert and no lookups.
+ *
+ * A new item's two xref rows wait in memory (struct item_pending, which
+ * the cross-feed rules also read) and go in sorted, 262,144 at a time or
+ * at the commit, whichever is first: inserted one by one, as an index on
+ * the items did, each landed on a random page, and from 4,000 to 16,000
+ * feeds their cost per item doubled as the index outgrew the CPU's cache.
  *
  * A false "seen" needs two different items of one feed with equal 52-bit
  * hashes (a million items over a thousand feeds: about 1e-7), or two
@@ -45,6 +52,25 @@ struct item_filter {
 	uint64_t *words;
 	uint64_t mask;         /* words - 1, a power of two */
 	uint64_t n;            /* hashes added */
+};
+
+/* xref rows not yet written, with a chained hash on h for the cross-feed
+ * rules' lookups. Both arrays grow with the rows, to PENDING_MAX (4 MiB
+ * of rows, 1 MiB of chains): a watch pass with a few new items holds a
+ * few kilobytes, not 5 MiB allocated and freed at every pass. */
+#define PENDING_MAX 262144
+#define PENDING_MIN 1024
+
+struct pending_row {
+	uint32_t h;            /* the hash's top 32 bits, as xref's h */
+	uint32_t next;         /* 1 + the next row of its chain, 0: none */
+	int64_t item;
+};
+
+struct item_pending {
+	struct pending_row *v; /* [cap] */
+	uint32_t *head;        /* [cap], chains by h mod cap */
+	size_t n, cap;         /* cap a power of two */
 };
 
 /* The unsigned hash as SQLite's signed 64-bit integer, without relying on
@@ -200,9 +226,136 @@ filter_has(const struct item_filter *f, uint64_t h)
 	return (*w & bits) == bits;
 }
 
+static uint32_t
+top32(uint64_t h)
+{
+	return (uint32_t)(h >> 32);
+}
+
+/* xref's h as SQL computes it: the signed hash shifted right by 32. */
+static int64_t
+xref_h(uint32_t top)
+{
+	return top > INT32_MAX ? -(int64_t)(UINT32_MAX - top) - 1 : (int64_t)top;
+}
+
+static int
+cmp_row(const void *a, const void *b)
+{
+	const struct pending_row *x = a, *y = b;
+	int64_t hx = xref_h(x->h), hy = xref_h(y->h);
+
+	if (hx != hy)
+		return hx < hy ? -1 : 1;
+	return x->item < y->item ? -1 : x->item > y->item;
+}
+
+void
+store_items_discard(struct store *s)
+{
+	struct item_pending *p = s->pending;
+
+	if (p && p->n) {
+		memset(p->head, 0, p->cap * sizeof *p->head);
+		p->n = 0;
+	}
+}
+
+/* Doubles p's arrays (from PENDING_MIN) and chains its rows again. 0 or
+ * -1 (p as it was). */
+static int
+pending_grow(struct item_pending *p)
+{
+	size_t cap = p->cap ? 2 * p->cap : PENDING_MIN, i;
+	struct pending_row *v = realloc(p->v, cap * sizeof *v);
+	uint32_t *head;
+
+	if (!v)
+		return -1;
+	p->v = v;
+	if (!(head = calloc(cap, sizeof *head)))
+		return -1;
+	free(p->head);
+	p->head = head;
+	p->cap = cap;
+	for (i = 0; i < p->n; i++) {
+		uint32_t *chain = &head[p->v[i].h & (cap - 1)];
+
+		p->v[i].next = *chain;
+		*chain = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+/* Rows per INSERT: one statement per row cost about what the index's
+ * random insert did. */
+#define FLUSH_ROWS 250
+#define ROWS_2 "(?, ?), (?, ?)"
+#define ROWS_10 ROWS_2 ", " ROWS_2 ", " ROWS_2 ", " ROWS_2 ", " ROWS_2
+#define ROWS_50 ROWS_10 ", " ROWS_10 ", " ROWS_10 ", " ROWS_10 ", " ROWS_10
+#define ROWS_250 ROWS_50 ", " ROWS_50 ", " ROWS_50 ", " ROWS_50 ", " ROWS_50
+_Static_assert(sizeof ROWS_250 == FLUSH_ROWS * 8 - 1, "ROWS_250 holds FLUSH_ROWS rows");
+
+int
+store_items_flush(struct store *s)
+{
+	struct item_pending *p = s->pending;
+	static const char one[] = "INSERT OR IGNORE INTO xref VALUES (?, ?)",
+	    many[] = "INSERT OR IGNORE INTO xref VALUES " ROWS_250;
+	sqlite3_stmt *st;
+	size_t i, k, rows;
+
+	if (!p || !p->n)
+		return 0;
+	qsort(p->v, p->n, sizeof *p->v, cmp_row);
+	for (i = 0; i < p->n; i += rows) {
+		rows = p->n - i >= FLUSH_ROWS ? FLUSH_ROWS : 1;
+		if (!(st = store_prep(s, rows > 1 ? many : one)))
+			return -1;
+		for (k = 0; k < rows; k++) {
+			sqlite3_bind_int64(st, (int)(2 * k + 1), xref_h(p->v[i + k].h));
+			sqlite3_bind_int64(st, (int)(2 * k + 2), p->v[i + k].item);
+		}
+		if (store_done(s, st) < 0)
+			return -1;
+	}
+	store_items_discard(s);
+	return 0;
+}
+
+/* Adds item's row for hash h to the pending ones, writing them first
+ * when they are PENDING_MAX. 0 or -1 (logged). */
+static int
+pending_add(struct store *s, uint64_t h, int64_t item)
+{
+	struct item_pending *p = s->pending;
+	uint32_t *chain;
+
+	if (!p && !(p = s->pending = calloc(1, sizeof *p))) {
+		log_error("%s: out of memory", s->path);
+		return -1;
+	}
+	if (p->n == PENDING_MAX && store_items_flush(s) < 0)
+		return -1;
+	if (p->n == p->cap && pending_grow(p) < 0) {
+		log_error("%s: out of memory", s->path);
+		return -1;
+	}
+	chain = &p->head[top32(h) & (p->cap - 1)];
+	p->v[p->n] = (struct pending_row){ .h = top32(h), .next = *chain, .item = item };
+	*chain = (uint32_t)++p->n;
+	return 0;
+}
+
 void
 store_items_close(struct store *s)
 {
+	if (s->pending) {
+		free(s->pending->v);
+		free(s->pending->head);
+	}
+	free(s->pending);
+	s->pending = NULL;
 	if (s->filter)
 		free(s->filter->words);
 	free(s->filter);
@@ -254,21 +407,24 @@ filter_build(struct store *s)
 	return 0;
 }
 
-/* 1 if sql with ?1 = v (and ?2 = feed, if it has a ?2) finds a row, 0 if
- * not, -1 on error. Three statements, not one with OR: each is then read
- * from its index alone and the next is skipped after a match (a MULTI-INDEX
- * OR cost 15% more). */
+/* 1 if sql with ?1 = v (and ?2 = feed, ?3 = item, as far as it has
+ * parameters) finds a row, 0 if not, -1 on error. Statements of their
+ * own, not one with OR: each then reads its own b-tree and the next is
+ * skipped after a match (a MULTI-INDEX OR cost 15% more). */
 static int
-probe(struct store *s, const char *sql, uint64_t v, uint64_t feed)
+probe_item(struct store *s, const char *sql, uint64_t v, uint64_t feed, int64_t item)
 {
 	sqlite3_stmt *st = store_prep(s, sql);
-	int rc;
+	int rc, n;
 
 	if (!st)
 		return -1;
+	n = sqlite3_bind_parameter_count(st);
 	sqlite3_bind_int64(st, 1, as_int64(v));
-	if (sqlite3_bind_parameter_count(st) > 1)
+	if (n > 1)
 		sqlite3_bind_int64(st, 2, as_int64(feed));
+	if (n > 2)
+		sqlite3_bind_int64(st, 3, item);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
@@ -279,24 +435,50 @@ probe(struct store *s, const char *sql, uint64_t v, uint64_t feed)
 	return -1;
 }
 
+static int
+probe(struct store *s, const char *sql, uint64_t v, uint64_t feed)
+{
+	return probe_item(s, sql, v, feed, 0);
+}
+
+/* 1 if a pending row for h is an item with this link in another feed
+ * (link set) or with this content, 0 if none, -1 on error. */
+static int
+pending_match(struct store *s, uint64_t h, int link, uint64_t feed)
+{
+	struct item_pending *p = s->pending;
+	uint32_t i;
+	int rc;
+
+	for (i = p && p->cap ? p->head[top32(h) & (p->cap - 1)] : 0; i; i = p->v[i - 1].next) {
+		if (p->v[i - 1].h != top32(h))
+			continue;
+		rc = link ? probe_item(s, "SELECT 1 FROM items WHERE id = ?3 AND link = ?1"
+		    " AND feed <> ?2", h, feed, p->v[i - 1].item) :
+		    probe_item(s, "SELECT 1 FROM items WHERE id = ?3 AND content = ?1",
+		    h, 0, p->v[i - 1].item);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* The cross-feed rules: the same link in another feed, or the same
- * content anywhere. NULL link or hash compares equal to nothing. The
- * indexes hold the hashes' top 32 bits (schema 12), and the rows found
- * are checked whole. SQLite 3.40 scans the whole index when the column
- * itself is also compared bare, so it is compared as +column, and the
- * partial index's IS NOT NULL is said outright. */
+ * content anywhere, in xref and among the rows still pending. NULL link
+ * or hash compares equal to nothing; the rows found are checked whole. */
 static int
 seen_elsewhere(struct store *s, const struct item_keys *k)
 {
 	int rc = 0;
 
-	if (k->link)
-		rc = probe(s, "SELECT 1 FROM items WHERE link >> 32 = ?1 >> 32 AND link"
-		    " IS NOT NULL AND +link = ?1 AND feed <> ?2 LIMIT 1",
-		    k->link, k->feed);
-	if (rc == 0 && k->content)
-		rc = probe(s, "SELECT 1 FROM items WHERE content >> 32 = ?1 >> 32 AND content"
-		    " IS NOT NULL AND +content = ?1 LIMIT 1", k->content, 0);
+	if (k->link && (rc = probe(s, "SELECT 1 FROM xref x JOIN items i ON i.id = x.item"
+	    " WHERE x.h = ?1 >> 32 AND i.link = ?1 AND i.feed <> ?2 LIMIT 1",
+	    k->link, k->feed)) == 0)
+		rc = pending_match(s, k->link, 1, k->feed);
+	if (rc == 0 && k->content && (rc = probe(s, "SELECT 1 FROM xref x JOIN items i"
+	    " ON i.id = x.item WHERE x.h = ?1 >> 32 AND i.content = ?1 LIMIT 1",
+	    k->content, 0)) == 0)
+		rc = pending_match(s, k->content, 0, 0);
 	return rc;
 }
 
@@ -369,6 +551,12 @@ store_item_add(struct store *s, const struct item_keys *k, int64_t now)
 		return -1;
 	if (sqlite3_changes(s->db) == 0)
 		return 0;       /* the key was there */
+	/* Outside a transaction the item is committed already: its rows
+	 * follow it at once. */
+	if ((k->link && pending_add(s, k->link, as_int64(k->key)) < 0) ||
+	    (k->content && pending_add(s, k->content, as_int64(k->key)) < 0) ||
+	    (sqlite3_get_autocommit(s->db) && store_items_flush(s) < 0))
+		return -1;
 	if (k->link)
 		filter_add(s->filter, k->link);
 	if (k->content)

@@ -15,11 +15,11 @@
 
 static char dir[] = "/tmp/earshot-store-XXXXXX";
 
-/* Takes a database of schema 12 back to 10: the items' link and content
- * indexes on the whole hashes, and the export state a column of the
- * mentions again, with its two indexes. */
+/* Takes a database of schema 13 back to 10: the items' link and content
+ * indexes on the whole hashes in place of xref, and the export state a
+ * column of the mentions again, with its two indexes. */
 #define BACK_TO_10 \
-	"DROP INDEX items_link; DROP INDEX items_content;" \
+	"DROP TABLE xref;" \
 	"CREATE INDEX items_link ON items(link, feed) WHERE link IS NOT NULL;" \
 	"CREATE INDEX items_content ON items(content) WHERE content IS NOT NULL;" \
 	"ALTER TABLE mentions ADD COLUMN exported INTEGER NOT NULL DEFAULT 1;" \
@@ -205,6 +205,60 @@ check_dedup_rules(struct store *s)
 	/* No link and no hash match nothing but the id. */
 	CHECK_INT(seen(s, "f", &fresh, NULL), 0);
 	CHECK_INT(seen(s, "f", &fresh, "fedcba9876543210"), 0);
+}
+
+/* Inside a transaction a new item's cross-feed rows wait in memory: the
+ * rules find it there, a rollback forgets it, a commit writes it. */
+static void
+test_dedup_in_batch(struct store *s)
+{
+	struct item a = mkitem("t1", "https://x.example/t"), c = mkitem("t2", NULL);
+	struct item same_link = mkitem("t3", "https://x.example/t");
+	int64_t rows = 0;
+
+	CHECK_INT(store_begin(s), 0);
+	CHECK_INT(add(s, "tf", &a, NULL, 10), 1);
+	CHECK_INT(add(s, "tf", &c, "4444444444444444", 10), 1);
+	CHECK_INT(seen(s, "tg", &same_link, NULL), 1);
+	CHECK_INT(seen(s, "th", &same_link, "4444444444444444"), 1);
+	CHECK_INT(add(s, "tg", &same_link, NULL, 10), 0);
+	store_rollback(s);
+	CHECK_INT(seen(s, "tg", &same_link, NULL), 0);
+	CHECK_INT(seen(s, "th", &same_link, "4444444444444444"), 0);
+	CHECK_INT(store_begin(s), 0);
+	CHECK_INT(add(s, "tf", &a, NULL, 10), 1);
+	CHECK_INT(add(s, "tf", &c, "4444444444444444", 10), 1);
+	CHECK_INT(store_commit(s), 0);
+	CHECK_INT(seen(s, "tg", &same_link, NULL), 1);
+	CHECK_INT(seen(s, "th", &same_link, "4444444444444444"), 1);
+	CHECK_INT(store_int64(s, "SELECT count(*) FROM xref x JOIN items i ON i.id = x.item"
+	    " WHERE i.feed = earshot_feed('tf')", &rows), 1);
+	CHECK_INT(rows, 2);
+	/* More pending rows than the first arrays hold: chained again as
+	 * they grow, the first and the last are still found. */
+	{
+		char id[16], link[48];
+		struct item many;
+		int i, added = 0;
+
+		CHECK_INT(store_begin(s), 0);
+		for (i = 0; i < 3000; i++) {
+			snprintf(id, sizeof id, "m%d", i);
+			snprintf(link, sizeof link, "https://x.example/m%d", i);
+			many = mkitem(id, link);
+			added += add(s, "tm", &many, NULL, 10);
+		}
+		CHECK_INT(added, 3000);
+		many = mkitem("other", "https://x.example/m0");
+		CHECK_INT(seen(s, "tn", &many, NULL), 1);
+		many = mkitem("other", "https://x.example/m2999");
+		CHECK_INT(seen(s, "tn", &many, NULL), 1);
+		many = mkitem("other", "https://x.example/m3000");
+		CHECK_INT(seen(s, "tn", &many, NULL), 0);
+		CHECK_INT(store_commit(s), 0);
+		many = mkitem("other", "https://x.example/m1500");
+		CHECK_INT(seen(s, "tn", &many, NULL), 1);
+	}
 }
 
 static void
@@ -449,12 +503,19 @@ test_items_migration(void)
 	store_close(s);
 
 	sqlite3_open(path, &db);
+	/* xref holds a row for each link and content hash the items keep,
+	 * and none for the item pruned. */
 	sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version),"
-	    " (SELECT count(*) FROM pragma_table_info('items') WHERE type = 'TEXT')",
-	    -1, &st, NULL);
+	    " (SELECT count(*) FROM pragma_table_info('items') WHERE type = 'TEXT'),"
+	    " (SELECT count(*) FROM xref), (SELECT count(link) + count(content) FROM items),"
+	    " (SELECT count(*) FROM xref x JOIN items i ON i.id = x.item AND"
+	    " (x.h = i.link >> 32 OR x.h = i.content >> 32))", -1, &st, NULL);
 	CHECK_INT(sqlite3_step(st), SQLITE_ROW);
-	CHECK_INT(sqlite3_column_int(st, 0), 12);
+	CHECK_INT(sqlite3_column_int(st, 0), 13);
 	CHECK_INT(sqlite3_column_int(st, 1), 0);
+	CHECK_INT(sqlite3_column_int(st, 2), 2);
+	CHECK_INT(sqlite3_column_int(st, 2), sqlite3_column_int(st, 3));
+	CHECK_INT(sqlite3_column_int(st, 4), sqlite3_column_int(st, 3));
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 }
@@ -722,6 +783,7 @@ main(void)
 	}
 	test_feed_state(s);
 	test_dedup(s);
+	test_dedup_in_batch(s);
 	test_dedup_prefix(s);
 	test_mentions_and_outbox(s);
 	test_transactions(s);
