@@ -373,13 +373,12 @@ store_open(const char *dir, char *err, size_t errlen)
 	 * 32 KiB gained nothing more. Checkpoints once a commit leaves 4,096
 	 * pages of WAL (64 MiB of 16 KiB pages, not SQLite's 1,000), on a
 	 * thread of their own (on_wal): each is two fsyncs, which in the
-	 * committing thread held up the pass (at 16,000 feeds, four times). A
-	 * 64 MiB page cache holds the dedup indexes of 800,000 items (integers
-	 * since schema 8), whose link and content lookups and inserts land on
-	 * random pages: with 40 MiB, 16,000 feeds spent 9.5 s in dedup, store
-	 * and delivery, with 64 MiB 6.9 s, and their share of a run grew faster
-	 * than the work (measured before schema 13 wrote those hashes sorted;
-	 * not measured smaller since). store_shrink_cache gives it back before
+	 * committing thread held up the pass (at 16,000 feeds, four times). The
+	 * 64 MiB page cache was sized for the dedup indexes of 800,000 items,
+	 * whose inserts landed on random pages: with 40 MiB, 16,000 feeds spent
+	 * 9.5 s in dedup, store and delivery, with 64 MiB 6.9 s, with 96 MiB no
+	 * less. Since schema 13 those hashes go in sorted (xref); a smaller
+	 * cache is not measured yet. store_shrink_cache gives it back before
 	 * the digest, which needs the memory. */
 	if (exec(s, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"

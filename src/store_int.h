@@ -44,8 +44,7 @@ char *store_col_text(sqlite3_stmt *st, int i);
  * the hashes the items table holds (store_items.c), for migrations. 0 or
  * -1. */
 int store_items_functions(sqlite3 *db);
-/* Frees the items' filter and pending hashes (store_close; the filter
- * also after a failure to build it). */
+/* Frees the items' filter and pending hashes (store_close). */
 void store_items_close(struct store *s);
 /* Writes the cross-feed hashes of the items added since the last flush
  * into xref, sorted (store_commit, before its COMMIT). 0 or -1 (logged). */

@@ -347,6 +347,16 @@ pending_add(struct store *s, uint64_t h, int64_t item)
 	return 0;
 }
 
+/* Drops the filter, to be built again on next use. */
+static void
+filter_free(struct store *s)
+{
+	if (s->filter)
+		free(s->filter->words);
+	free(s->filter);
+	s->filter = NULL;
+}
+
 void
 store_items_close(struct store *s)
 {
@@ -356,10 +366,7 @@ store_items_close(struct store *s)
 	}
 	free(s->pending);
 	s->pending = NULL;
-	if (s->filter)
-		free(s->filter->words);
-	free(s->filter);
-	s->filter = NULL;
+	filter_free(s);
 }
 
 /* (Re)builds the filter from every link and content hash in the table,
@@ -381,7 +388,7 @@ filter_build(struct store *s)
 	if ((!f && !(f = s->filter = calloc(1, sizeof *f))) ||
 	    !(nw = calloc(words, sizeof *nw))) {
 		log_error("%s: out of memory", s->path);
-		store_items_close(s);
+		filter_free(s);
 		return -1;
 	}
 	free(f->words);
@@ -389,7 +396,7 @@ filter_build(struct store *s)
 	f->mask = words - 1;
 	f->n = 0;
 	if (!(st = store_prep(s, "SELECT link, content FROM items"))) {
-		store_items_close(s);
+		filter_free(s);
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -401,7 +408,7 @@ filter_build(struct store *s)
 	store_release(st);
 	if (rc != SQLITE_DONE) {
 		log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
-		store_items_close(s);
+		filter_free(s);
 		return -1;
 	}
 	return 0;
