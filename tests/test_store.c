@@ -258,6 +258,11 @@ test_dedup_in_batch(struct store *s)
 		CHECK_INT(store_commit(s), 0);
 		many = mkitem("other", "https://x.example/m1500");
 		CHECK_INT(seen(s, "tn", &many, NULL), 1);
+		/* Sorted in place for the commit, every row went in once. */
+		CHECK_INT(store_int64(s, "SELECT count(*) FROM xref x JOIN items i"
+		    " ON i.id = x.item AND x.h = i.link >> 32"
+		    " WHERE i.feed = earshot_feed('tm')", &rows), 1);
+		CHECK_INT(rows, 3000);
 	}
 }
 
