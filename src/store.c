@@ -193,12 +193,17 @@ migrate(struct store *s, char *err, size_t errlen)
 		    "knows %zu); upgrade earshot", s->path, version, NELEM(migrations));
 		return -1;
 	}
+	if (version == (int)NELEM(migrations))
+		return 0;
+	/* All steps in one transaction: a failed step leaves the database as
+	 * it was, and a new one's 13 commits were 4 of a first run's 11 ms
+	 * of start. */
+	if (exec(s, "BEGIN IMMEDIATE") < 0)
+		goto fail;
 	for (v = (size_t)version; v < NELEM(migrations); v++) {
 		char pragma[64];
 
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %zu", v + 1);
-		if (exec(s, "BEGIN IMMEDIATE") < 0)
-			goto fail;
 		if (exec(s, migrations[v]) < 0 || exec(s, pragma) < 0) {
 			/* The reason, before ROLLBACK replaces it. */
 			errf(err, errlen, "%s: cannot migrate to schema %zu: %s", s->path,
@@ -206,9 +211,9 @@ migrate(struct store *s, char *err, size_t errlen)
 			exec(s, "ROLLBACK");
 			return -1;
 		}
-		if (exec(s, "COMMIT") < 0)
-			goto fail;
 	}
+	if (exec(s, "COMMIT") < 0)
+		goto fail;
 	return 0;
 fail:
 	errf(err, errlen, "%s: cannot set up the database: %s", s->path,

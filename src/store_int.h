@@ -44,6 +44,15 @@ char *store_col_text(sqlite3_stmt *st, int i);
  * the hashes the items table holds (store_items.c), for migrations. 0 or
  * -1. */
 int store_items_functions(sqlite3 *db);
+/* A new item's xref row, waiting for the commit (store_items.c). */
+struct pending_row {
+	uint32_t h;            /* the hash's top 32 bits, as xref's h */
+	uint32_t next;         /* 1 + the next row of its chain, 0: none */
+	int64_t item;
+};
+
+/* Sorts rows into xref's order (h as SQL's signed value, then item). */
+void store_xref_sort(struct pending_row *v, size_t n);
 /* Frees the items' filter and pending hashes (store_close). */
 void store_items_close(struct store *s);
 /* Writes the cross-feed hashes of the items added since the last flush

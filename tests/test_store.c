@@ -622,6 +622,31 @@ test_versions(void)
 	CHECK(strstr(err, "/nonexistent/dir/earshot.db") != NULL);
 }
 
+/* The steps from an older schema are one transaction: one that fails
+ * leaves the database at the schema it had, not halfway. */
+static void
+test_failed_migration(void)
+{
+	char err[512] = "";
+	struct store *s = store_open(dir, err, sizeof err);
+	sqlite3 *db;
+	FILE *lf = tmpfile();
+
+	CHECK(s != NULL);
+	store_close(s);
+	db = open_at_10();
+	/* What schema 13 creates, there already: its step fails. */
+	CHECK_INT(sqlite3_exec(db, "CREATE TABLE xref (h)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	log_to(lf);
+	CHECK((s = store_open(dir, err, sizeof err)) == NULL);
+	log_to(NULL);
+	fclose(lf);
+	CHECK(strstr(err, "cannot migrate to schema 13") != NULL);
+	CHECK((s = store_open_reader(dir, err, sizeof err)) == NULL);
+	CHECK(strstr(err, "schema 10,") != NULL);
+}
+
 /* A run gives back its page cache before the digest and goes on using the
  * store: what was recorded is still seen, and it still records. */
 static void
@@ -774,12 +799,65 @@ test_checkpoint_start(void)
 	sqlite3_close(other);
 }
 
+static int
+ref_cmp(const void *a, const void *b)
+{
+	const struct pending_row *x = a, *y = b;
+	/* h as the signed 32-bit value SQL's link >> 32 gives */
+	int64_t hx = x->h > INT32_MAX ? (int64_t)x->h - 4294967296 : x->h,
+	    hy = y->h > INT32_MAX ? (int64_t)y->h - 4294967296 : y->h;
+
+	if (hx != hy)
+		return hx < hy ? -1 : 1;
+	return x->item < y->item ? -1 : x->item > y->item;
+}
+
+/* xref's rows are written in its order (h as SQL's signed value, then the
+ * item): the order is not visible in the table, only in the time a commit
+ * takes, so the sort is checked against qsort here. Sizes reach every
+ * depth of its byte passes; few distinct hashes make long runs of one h,
+ * small ones runs of a few rows. */
+static void
+test_xref_sort(void)
+{
+	static const size_t sizes[] = { 0, 1, 2, 31, 33, 257, 5000, 100000 };
+	static const uint32_t spreads[] = { 0, 3, 40, 1000 };
+	size_t i, j, k, bad;
+	uint64_t x = 88172645463325252ULL;
+
+	for (i = 0; i < NELEM(sizes); i++)
+		for (j = 0; j < NELEM(spreads); j++) {
+			size_t n = sizes[i];
+			struct pending_row *v = calloc(n + 1, sizeof *v), *w = calloc(n + 1, sizeof *w);
+
+			if (!v || !w)
+				abort();
+			for (k = 0; k < n; k++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				/* spread 0: any hash; else one of spread values on
+				 * both sides of the sign bit */
+				v[k].h = spreads[j] ? (uint32_t)(x % spreads[j]) * 0x9e3779b1u : (uint32_t)x;
+				v[k].item = (int64_t)(x >> 40) - (1 << 23);
+				v[k].next = (uint32_t)k;
+			}
+			memcpy(w, v, n * sizeof *v);
+			store_xref_sort(v, n);
+			qsort(w, n, sizeof *w, ref_cmp);
+			for (k = 0, bad = 0; k < n; k++)
+				bad += v[k].h != w[k].h || v[k].item != w[k].item;
+			CHECK_INT(bad, 0);
+			free(v);
+			free(w);
+		}
+}
+
 int
 main(void)
 {
 	struct store *s;
 	char err[512], cmd[128];
 
+	RUN(test_xref_sort);
 	if (!mkdtemp(dir))
 		return 1;
 	if (!(s = store_open(dir, err, sizeof err))) {
@@ -818,6 +896,8 @@ main(void)
 	RUN(test_unexported_migration);
 	CHECK_INT(system(cmd), 0);
 	RUN(test_versions);
+	CHECK_INT(system(cmd), 0);
+	RUN(test_failed_migration);
 	CHECK_INT(system(cmd), 0);
 	RUN(test_checkpoint_start);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
