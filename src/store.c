@@ -396,6 +396,12 @@ store_open(const char *dir, char *err, size_t errlen)
 		store_close(s);
 		return NULL;
 	}
+	if (store_items_repair(s) < 0) {
+		errf(err, errlen, "%s: cannot record the last run's items for the "
+		    "cross-feed rules: %s", s->path, sqlite3_errmsg(s->db));
+		store_close(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -482,6 +488,17 @@ store_batch_end(struct store *s, int force)
 	s->batch_start.tv_sec = 0;
 	return store_commit(s);
 }
+
+int
+store_batch_end_deferred(struct store *s)
+{
+	if (!s->batch_start.tv_sec)
+		return 0;
+	s->batch_start.tv_sec = 0;
+	return store_items_defer(s) < 0 ? -1 : store_commit(s);
+}
+
+int store_write_deferred(struct store *s) { return store_items_write_deferred(s); }
 
 /* Statements are prepared once per connection and kept: preparing was a
  * third of a large run's time. The SQL texts are string literals at fixed

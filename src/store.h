@@ -64,6 +64,17 @@ void store_rollback(struct store *s);
  * batch too. 0 or -1. */
 int store_batch_begin(struct store *s);
 int store_batch_end(struct store *s, int force);
+/* Commits the open batch now, as store_batch_end(s, 1), without the
+ * cross-feed rows of its new items (xref, store_items.c): what follows a
+ * pass (the digest on its own connection, delivery) needs the results,
+ * not those rows, and can start before they are written. They wait, still
+ * found by the rules, through other commits until store_write_deferred;
+ * if the process ends first, the next store_open writes them from the
+ * items. 0 or -1. */
+int store_batch_end_deferred(struct store *s);
+/* Writes the rows store_batch_end_deferred left, in a transaction of their
+ * own. 0, or -1 (logged: the next store_open writes them). */
+int store_write_deferred(struct store *s);
 
 /* Loads feed's state into st (zeroed when the feed is new). 0 or -1. */
 int store_feed_state(struct store *s, const char *feed, struct feed_state *st);

@@ -58,6 +58,16 @@ void store_items_close(struct store *s);
 /* Writes the cross-feed hashes of the items added since the last flush
  * into xref, sorted (store_commit, before its COMMIT). 0 or -1 (logged). */
 int store_items_flush(struct store *s);
+/* Marks the rows waiting as the committed items' (in meta, within the
+ * open transaction), for store_commit to leave waiting and the next
+ * store_open to write should the process end first. 0 or -1 (logged). */
+int store_items_defer(struct store *s);
+/* Writes the rows store_items_defer marked and drops the mark, in a
+ * transaction of their own; 0 when there are none. 0 or -1 (logged). */
+int store_items_write_deferred(struct store *s);
+/* At store_open: writes the rows of a run that ended between the two
+ * (the items seen since the mark's time), and drops the mark. 0 or -1. */
+int store_items_repair(struct store *s);
 /* Forgets them, for a rollback. */
 void store_items_discard(struct store *s);
 

@@ -20,7 +20,9 @@
  * random page, and from 4,000 to 16,000 feeds their cost per item doubled
  * as the index outgrew the CPU's cache. Written at every 262,144 rows
  * instead, each write went through all of xref's pages again: the
- * sixth of a 16,000-feed pass took 88 ms, the first 31.
+ * sixth of a 16,000-feed pass took 88 ms, the first 31. A pass's last
+ * commit leaves them to be written beside the digest (store_items_defer),
+ * with a mark in meta that the next store_open acts on if they never are.
  *
  * A false "seen" needs two different items of one feed with equal 52-bit
  * hashes (a million items over a thousand feeds: about 1e-7), or two
@@ -70,6 +72,8 @@ struct item_pending {
 	struct pending_row *v; /* [cap] */
 	uint32_t *head;        /* [cap], chains by h mod cap */
 	size_t n, cap;         /* cap a power of two */
+	int64_t seen_min;      /* the earliest seen of their items, if n */
+	int deferred;          /* committed items' rows, sorted, head NULL */
 };
 
 /* The unsigned hash as SQLite's signed 64-bit integer, without relying on
@@ -322,13 +326,14 @@ store_items_discard(struct store *s)
 {
 	struct item_pending *p = s->pending;
 
-	if (p && p->cap > PENDING_KEEP) {
+	if (p && (p->cap > PENDING_KEEP || !p->head)) {
 		free(p->v);
 		free(p->head);
 		*p = (struct item_pending){0};
 	} else if (p && p->n) {
 		memset(p->head, 0, p->cap * sizeof *p->head);
 		p->n = 0;
+		p->deferred = 0;
 	}
 }
 
@@ -376,9 +381,10 @@ store_items_flush(struct store *s)
 	sqlite3_stmt *st;
 	size_t i, k, rows;
 
-	if (!p || !p->n)
+	if (!p || !p->n || p->deferred)
 		return 0;
-	store_xref_sort(p->v, p->n);
+	if (p->head)
+		store_xref_sort(p->v, p->n);
 	for (i = 0; i < p->n; i += rows) {
 		rows = p->n - i >= FLUSH_ROWS ? FLUSH_ROWS : 1;
 		if (!(st = store_prep(s, rows > 1 ? many : one)))
@@ -394,10 +400,19 @@ store_items_flush(struct store *s)
 	return 0;
 }
 
-/* Adds item's row for hash h to the pending ones, writing them first
- * when they are PENDING_MAX. 0 or -1 (logged). */
+/* Deletes the mark, within the caller's transaction. 0 or -1 (logged). */
 static int
-pending_add(struct store *s, uint64_t h, int64_t item)
+drop_mark(struct store *s)
+{
+	sqlite3_stmt *st = store_prep(s, "DELETE FROM meta WHERE name = 'xref_from'");
+
+	return st ? store_done(s, st) : -1;
+}
+
+/* Adds the row for hash h of item, seen at seen, to the pending ones,
+ * writing them first when they are PENDING_MAX. 0 or -1 (logged). */
+static int
+pending_add(struct store *s, uint64_t h, int64_t item, int64_t seen)
 {
 	struct item_pending *p = s->pending;
 	uint32_t *chain;
@@ -406,16 +421,101 @@ pending_add(struct store *s, uint64_t h, int64_t item)
 		log_error("%s: out of memory", s->path);
 		return -1;
 	}
+	/* New rows after deferred ones: those go in first, in the caller's
+	 * transaction, and then the mark (a crash between the two writes
+	 * them again, which changes nothing). */
+	if (p->deferred) {
+		p->deferred = 0;
+		if (store_items_flush(s) < 0 || drop_mark(s) < 0)
+			return -1;
+	}
 	if (p->n == PENDING_MAX && store_items_flush(s) < 0)
 		return -1;
 	if (p->n == p->cap && pending_grow(p) < 0) {
 		log_error("%s: out of memory", s->path);
 		return -1;
 	}
+	if (!p->n || seen < p->seen_min)
+		p->seen_min = seen;
 	chain = &p->head[top32(h) & (p->cap - 1)];
 	p->v[p->n] = (struct pending_row){ .h = top32(h), .next = *chain, .item = item };
 	*chain = (uint32_t)++p->n;
 	return 0;
+}
+
+/* The mark of committed items without their xref rows: the earliest time
+ * they were seen. A pass's items are seen from its start, so rows written
+ * again from a mark cover at most that pass (and INSERT OR IGNORE makes
+ * any written already harmless). */
+int
+store_items_defer(struct store *s)
+{
+	struct item_pending *p = s->pending;
+	struct pending_row *v;
+	sqlite3_stmt *st;
+
+	if (!p || !p->n || p->deferred)
+		return 0;
+	if (!(st = store_prep(s, "INSERT OR REPLACE INTO meta VALUES ('xref_from', ?)")))
+		return -1;
+	sqlite3_bind_int64(st, 1, p->seen_min);
+	if (store_done(s, st) < 0)
+		return -1;
+	/* Waiting beside the digest, they are sorted for the write and for
+	 * the rules' lookups, without their chains and at their size: at
+	 * 16,000 feeds, 26 MiB where they held 40. */
+	store_xref_sort(p->v, p->n);
+	free(p->head);
+	p->head = NULL;
+	if ((v = realloc(p->v, p->n * sizeof *v)))
+		p->v = v;
+	p->cap = p->n;
+	p->deferred = 1;
+	return 0;
+}
+
+int
+store_items_write_deferred(struct store *s)
+{
+	struct item_pending *p = s->pending;
+
+	if (!p || !p->deferred)
+		return 0;
+	p->deferred = 0;
+	if (store_begin(s) < 0 || drop_mark(s) < 0 || store_commit(s) < 0) {
+		log_error("%s: could not record this run's new items for the cross-feed "
+		    "rules; the next run will", s->path);
+		store_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_items_repair(struct store *s)
+{
+	sqlite3_stmt *st;
+	int64_t from;
+	int rc = store_int64(s, "SELECT value FROM meta WHERE name = 'xref_from'", &from);
+
+	if (rc <= 0)
+		return rc;
+	log_notice("%s: the last run ended before it had recorded its new items for "
+	    "the cross-feed rules; recording them now", s->path);
+	if (store_begin(s) < 0)
+		return -1;
+	if (!(st = store_prep(s, "INSERT OR IGNORE INTO xref SELECT h, item FROM"
+	    " (SELECT link >> 32 AS h, id AS item FROM items WHERE link IS NOT NULL AND seen >= ?1"
+	    " UNION ALL SELECT content >> 32, id FROM items WHERE content IS NOT NULL"
+	    " AND seen >= ?1) ORDER BY h, item")))
+		goto fail;
+	sqlite3_bind_int64(st, 1, from);
+	if (store_done(s, st) < 0 || drop_mark(s) < 0 || store_commit(s) < 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(s);
+	return -1;
 }
 
 /* Drops the filter, to be built again on next use. */
@@ -519,26 +619,42 @@ probe(struct store *s, const char *sql, uint64_t v, uint64_t feed)
 	return probe_item(s, sql, v, feed, 0);
 }
 
+/* 1 if item has link h in another feed (link set) or content h, 0 if
+ * not, -1 on error. */
+static int
+row_match(struct store *s, uint64_t h, int link, uint64_t feed, int64_t item)
+{
+	return link ? probe_item(s, "SELECT 1 FROM items WHERE id = ?3 AND link = ?1"
+	    " AND feed <> ?2", h, feed, item) :
+	    probe_item(s, "SELECT 1 FROM items WHERE id = ?3 AND content = ?1", h, 0, item);
+}
+
 /* 1 if a pending row for h is an item with this link in another feed
  * (link set) or with this content, 0 if none, -1 on error. */
 static int
 pending_match(struct store *s, uint64_t h, int link, uint64_t feed)
 {
 	struct item_pending *p = s->pending;
+	size_t lo = 0, hi, mid;
 	uint32_t i;
-	int rc;
+	int rc = 0;
 
-	for (i = p && p->cap ? p->head[top32(h) & (p->cap - 1)] : 0; i; i = p->v[i - 1].next) {
-		if (p->v[i - 1].h != top32(h))
-			continue;
-		rc = link ? probe_item(s, "SELECT 1 FROM items WHERE id = ?3 AND link = ?1"
-		    " AND feed <> ?2", h, feed, p->v[i - 1].item) :
-		    probe_item(s, "SELECT 1 FROM items WHERE id = ?3 AND content = ?1",
-		    h, 0, p->v[i - 1].item);
-		if (rc != 0)
-			return rc;
+	if (p && p->deferred) {
+		/* sorted: the first row of h by bisection, then its run */
+		for (hi = p->n; lo < hi; )
+			if (sort_key(p->v[mid = lo + (hi - lo) / 2].h) < sort_key(top32(h)))
+				lo = mid + 1;
+			else
+				hi = mid;
+		for (; lo < p->n && p->v[lo].h == top32(h) && rc == 0; lo++)
+			rc = row_match(s, h, link, feed, p->v[lo].item);
+		return rc;
 	}
-	return 0;
+	for (i = p && p->cap ? p->head[top32(h) & (p->cap - 1)] : 0; i && rc == 0;
+	    i = p->v[i - 1].next)
+		if (p->v[i - 1].h == top32(h))
+			rc = row_match(s, h, link, feed, p->v[i - 1].item);
+	return rc;
 }
 
 /* The cross-feed rules: the same link in another feed, or the same
@@ -631,8 +747,8 @@ store_item_add(struct store *s, const struct item_keys *k, int64_t now)
 		return 0;       /* the key was there */
 	/* Outside a transaction the item is committed already: its rows
 	 * follow it at once. */
-	if ((k->link && pending_add(s, k->link, as_int64(k->key)) < 0) ||
-	    (k->content && pending_add(s, k->content, as_int64(k->key)) < 0) ||
+	if ((k->link && pending_add(s, k->link, as_int64(k->key), now) < 0) ||
+	    (k->content && pending_add(s, k->content, as_int64(k->key), now) < 0) ||
 	    (sqlite3_get_autocommit(s->db) && store_items_flush(s) < 0))
 		return -1;
 	if (k->link)

@@ -266,6 +266,140 @@ test_dedup_in_batch(struct store *s)
 	}
 }
 
+/* xref's rows for the rows of a feed ('SELECT count...' for feed). */
+static int64_t
+xref_rows(struct store *s, const char *feed)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM xref x JOIN items i ON i.id = x.item"
+	    " WHERE i.feed = earshot_feed(?)", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, feed, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int64_t
+mark(struct store *s)
+{
+	int64_t v = -1;
+
+	return store_int64(s, "SELECT value FROM meta WHERE name = 'xref_from'", &v) == 1 ? v : -1;
+}
+
+/* A pass's last commit leaves its new items' cross-feed rows for after:
+ * the rules still find them (sorted, by bisection), other commits leave
+ * them, store_write_deferred writes them and drops the mark; an item
+ * added meanwhile writes them first. */
+static void
+test_deferred(struct store *s)
+{
+	struct item a = mkitem("d1", "https://x.example/d1"), b = mkitem("d2", "https://x.example/d2");
+	struct item c = mkitem("d3", "https://x.example/d3"), d = mkitem("d4", NULL);
+	struct item again = mkitem("other", "https://x.example/d1");
+	struct item later = mkitem("d5", "https://x.example/d5");
+	char id[16], link[48];
+	int i;
+
+	CHECK_INT(store_batch_begin(s), 0);
+	CHECK_INT(add(s, "df", &a, "5555555555555555", 30), 1);
+	CHECK_INT(add(s, "df", &b, NULL, 20), 1);
+	CHECK_INT(add(s, "df", &c, NULL, 40), 1);
+	/* enough rows for every depth of the bisection */
+	for (i = 0; i < 300; i++) {
+		snprintf(id, sizeof id, "dm%d", i);
+		snprintf(link, sizeof link, "https://x.example/dm%d", i);
+		d = mkitem(id, link);
+		CHECK_INT(add(s, "dm", &d, NULL, 50), 1);
+	}
+	CHECK_INT(store_batch_end_deferred(s), 0);
+	CHECK_INT(mark(s), 20);
+	CHECK_INT(xref_rows(s, "df"), 0);
+	CHECK_INT(seen(s, "dg", &again, NULL), 1);
+	CHECK_INT(seen(s, "df", &again, NULL), 0);  /* the same feed's is not a copy */
+	again = mkitem("other", "https://x.example/d3");
+	CHECK_INT(seen(s, "dg", &again, NULL), 1);
+	again = mkitem("other", NULL);
+	CHECK_INT(seen(s, "dh", &again, "5555555555555555"), 1);
+	CHECK_INT(seen(s, "dh", &again, "5555555555555556"), 0);
+	for (i = 0; i < 300; i += 37) {
+		snprintf(link, sizeof link, "https://x.example/dm%d", i);
+		again = mkitem("other", link);
+		CHECK_INT(seen(s, "dg", &again, NULL), 1);
+	}
+	again = mkitem("other", "https://x.example/dm300");
+	CHECK_INT(seen(s, "dg", &again, NULL), 0);
+	CHECK_INT(store_begin(s), 0);
+	CHECK_INT(store_commit(s), 0);
+	CHECK_INT(xref_rows(s, "df"), 0);
+	CHECK_INT(store_write_deferred(s), 0);
+	CHECK_INT(xref_rows(s, "df"), 4);
+	CHECK_INT(xref_rows(s, "dm"), 300);
+	CHECK_INT(mark(s), -1);
+	again = mkitem("other", "https://x.example/d2");
+	CHECK_INT(seen(s, "dg", &again, NULL), 1);
+	CHECK_INT(store_write_deferred(s), 0);
+
+	CHECK_INT(store_batch_begin(s), 0);
+	a = mkitem("d6", "https://x.example/d6");
+	CHECK_INT(add(s, "dk", &a, NULL, 60), 1);
+	CHECK_INT(store_batch_end_deferred(s), 0);
+	CHECK_INT(mark(s), 60);
+	CHECK_INT(store_begin(s), 0);
+	CHECK_INT(add(s, "dk", &later, NULL, 70), 1);
+	CHECK_INT(mark(s), -1);
+	CHECK_INT(store_commit(s), 0);
+	CHECK_INT(xref_rows(s, "dk"), 2);
+	CHECK_INT(store_write_deferred(s), 0);
+	CHECK_INT(xref_rows(s, "dk"), 2);
+}
+
+/* A run that ends between its last commit and writing the rows left:
+ * the next store_open writes them from the items (those seen since the
+ * mark), and the rules find them. */
+static void
+test_deferred_crash(void)
+{
+	char err[512] = "", line[512];
+	struct store *s = store_open(dir, err, sizeof err);
+	struct item a = mkitem("k1", "https://x.example/k1"), b = mkitem("k2", NULL);
+	struct item old = mkitem("k0", "https://x.example/k0");
+	struct item again = mkitem("other", "https://x.example/k1");
+	FILE *lf = tmpfile();
+	int noted = 0;
+
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	CHECK_INT(add(s, "kf", &old, NULL, 5), 1);
+	CHECK_INT(store_batch_begin(s), 0);
+	CHECK_INT(add(s, "kf", &a, NULL, 10), 1);
+	CHECK_INT(add(s, "kf", &b, "6666666666666666", 10), 1);
+	CHECK_INT(store_batch_end_deferred(s), 0);
+	store_close(s);
+	log_to(lf);
+	s = store_open(dir, err, sizeof err);
+	log_to(NULL);
+	rewind(lf);
+	while (fgets(line, sizeof line, lf))
+		noted += strstr(line, "before it had recorded its new items") != NULL;
+	fclose(lf);
+	CHECK_INT(noted, 1);
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	CHECK_INT(xref_rows(s, "kf"), 3);
+	CHECK_INT(mark(s), -1);
+	CHECK_INT(seen(s, "kg", &again, NULL), 1);
+	again = mkitem("other", NULL);
+	CHECK_INT(seen(s, "kg", &again, "6666666666666666"), 1);
+	store_close(s);
+}
+
 static void
 test_dedup(struct store *s)
 {
@@ -867,6 +1001,7 @@ main(void)
 	test_feed_state(s);
 	test_dedup(s);
 	test_dedup_in_batch(s);
+	test_deferred(s);
 	test_dedup_prefix(s);
 	test_mentions_and_outbox(s);
 	test_transactions(s);
@@ -900,6 +1035,8 @@ main(void)
 	RUN(test_failed_migration);
 	CHECK_INT(system(cmd), 0);
 	RUN(test_checkpoint_start);
+	CHECK_INT(system(cmd), 0);
+	RUN(test_deferred_crash);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	CHECK_INT(system(cmd), 0);
 	return TEST_END();
