@@ -636,16 +636,18 @@ pipeline_pass(const struct conf *c, const struct pipeline_res *pr,
 	store_checkpoint_start(r.s);
 	run_clock_phase(&st->clock, STAGE_REPORT, STAGE_REPORT);
 	dj = digest_today_start(c, time(NULL), st->mentions || st->alerts);
+	/* The new items' rows for the cross-feed rules, beside the digest: at
+	 * the commit, they were a fifth of a 1,000-feed pass, alone at its
+	 * end. Before delivery, while the digest reads the mentions: after
+	 * it, at 16,000 feeds their 26 MiB met the digest's views and peak
+	 * memory went from 112 to 118 MiB. */
+	store_write_deferred(r.s);
 	/* Delivery runs even when feeds failed: alerts already recorded, here
 	 * or by an earlier run cut short, must go out. */
 	run_clock_phase(&st->clock, STAGE_DELIVER, STAGE_DELIVER);
 	delivered = deliver_all(r.s, c, time(NULL), &ds);
 	run_clock_phase(&st->clock, STAGE_REPORT, STAGE_REPORT);
 	summarised = delivered < 0 ? -1 : report_summary(r.s, c, st, time(NULL));
-	/* The new items' rows for the cross-feed rules, beside the digest
-	 * and after the alerts went out: at the commit, they were a fifth of
-	 * a 1,000-feed pass, alone at its end. */
-	store_write_deferred(r.s);
 	if (store_checkpoint(r.s) < 0)
 		log_warn("the state database's log could not be copied in yet; "
 		    "the next run will");
