@@ -486,7 +486,7 @@ store_batch_end(struct store *s, int force)
 	    (now.tv_nsec - s->batch_start.tv_nsec) / 1000000 < STORE_BATCH_MS)
 		return 0;
 	s->batch_start.tv_sec = 0;
-	return store_commit(s);
+	return store_items_carry(s) < 0 ? -1 : store_commit(s);
 }
 
 int

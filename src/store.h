@@ -60,8 +60,9 @@ void store_rollback(struct store *s);
  * batch once it has lasted STORE_BATCH_MS, or now when force is set.
  * A feed's work then always lies within one transaction, as with
  * store_begin, but the WAL gets one commit (every b-tree page touched,
- * written again) per batch of feeds, not per feed. store_rollback ends a
- * batch too. 0 or -1. */
+ * written again) per batch of feeds, not per feed. Its new items'
+ * cross-feed rows wait for the pass's end (see store_batch_end_deferred),
+ * as the last batch's do. store_rollback ends a batch too. 0 or -1. */
 int store_batch_begin(struct store *s);
 int store_batch_end(struct store *s, int force);
 /* Commits the open batch now, as store_batch_end(s, 1), without the

@@ -56,11 +56,17 @@ void store_xref_sort(struct pending_row *v, size_t n);
 /* Frees the items' filter and pending hashes (store_close). */
 void store_items_close(struct store *s);
 /* Writes the cross-feed hashes of the items added since the last flush
- * into xref, sorted (store_commit, before its COMMIT). 0 or -1 (logged). */
+ * into xref, sorted, unless they are marked (store_commit, before its
+ * COMMIT). 0 or -1 (logged). */
 int store_items_flush(struct store *s);
 /* Marks the rows waiting as the committed items' (in meta, within the
  * open transaction), for store_commit to leave waiting and the next
- * store_open to write should the process end first. 0 or -1 (logged). */
+ * store_open to write should the process end first; they stay as they
+ * are, and the rows added after them join them (store_batch_end). 0 or -1
+ * (logged). */
+int store_items_carry(struct store *s);
+/* As store_items_carry, and readies them to wait beside the digest: the
+ * pass is over. 0 or -1 (logged). */
 int store_items_defer(struct store *s);
 /* Writes the rows store_items_defer marked and drops the mark, in a
  * transaction of their own; 0 when there are none. 0 or -1 (logged). */

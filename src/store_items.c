@@ -20,9 +20,13 @@
  * random page, and from 4,000 to 16,000 feeds their cost per item doubled
  * as the index outgrew the CPU's cache. Written at every 262,144 rows
  * instead, each write went through all of xref's pages again: the
- * sixth of a 16,000-feed pass took 88 ms, the first 31. A pass's last
- * commit leaves them to be written beside the digest (store_items_defer),
- * with a mark in meta that the next store_open acts on if they never are.
+ * sixth of a 16,000-feed pass took 88 ms, the first 31. So a pass's
+ * commits leave them, marked in meta (xref_from: the next store_open
+ * writes them if they never are): its batches' (store_items_carry), since
+ * over 800,000 seen items each write went through xref's 60 MiB (a pass
+ * that took longer than a batch's four seconds wrote them twice, 0.9 s
+ * of the first write); and its last (store_items_defer), whose rows are
+ * written beside the digest.
  *
  * A false "seen" needs two different items of one feed with equal 52-bit
  * hashes (a million items over a thousand feeds: about 1e-7), or two
@@ -73,7 +77,9 @@ struct item_pending {
 	uint32_t *head;        /* [cap], chains by h mod cap */
 	size_t n, cap;         /* cap a power of two */
 	int64_t seen_min;      /* the earliest seen of their items, if n */
-	int deferred;          /* committed items' rows, sorted, head NULL */
+	int marked;            /* meta's xref_from covers them: commits leave them */
+	int keep_mark;         /* marked rows were discarded: only store_open drops it */
+	int deferred;          /* marked, sorted, head NULL: the pass is over */
 };
 
 /* The unsigned hash as SQLite's signed 64-bit integer, without relying on
@@ -326,15 +332,23 @@ void
 store_items_discard(struct store *s)
 {
 	struct item_pending *p = s->pending;
+	int keep;
 
-	if (p && (p->cap > PENDING_KEEP || !p->head)) {
+	if (!p)
+		return;
+	/* Rows of committed items, lost: the mark stays for the next
+	 * store_open to write them. */
+	keep = p->keep_mark || p->marked;
+	if (p->cap > PENDING_KEEP || !p->head) {
 		free(p->v);
 		free(p->head);
 		*p = (struct item_pending){0};
-	} else if (p && p->n) {
+	} else if (p->n) {
 		memset(p->head, 0, p->cap * sizeof *p->head);
 		p->n = 0;
+		p->marked = 0;
 	}
+	p->keep_mark = keep;
 }
 
 /* Doubles p's arrays (from PENDING_MIN) and chains its rows again. 0 or
@@ -372,8 +386,14 @@ pending_grow(struct item_pending *p)
 #define ROWS_250 ROWS_50 ", " ROWS_50 ", " ROWS_50 ", " ROWS_50 ", " ROWS_50
 _Static_assert(sizeof ROWS_250 == FLUSH_ROWS * 8 - 1, "ROWS_250 holds FLUSH_ROWS rows");
 
-int
-store_items_flush(struct store *s)
+static int drop_mark(struct store *s);
+
+/* Writes every waiting row into xref, sorted, and drops the mark if they
+ * had one, in the caller's transaction (or statement by statement outside
+ * one: a crash between them leaves the mark, and writing them again from
+ * it changes nothing). 0 or -1 (logged). */
+static int
+write_rows(struct store *s)
 {
 	struct item_pending *p = s->pending;
 	static const char one[] = "INSERT OR IGNORE INTO xref VALUES (?, ?)",
@@ -381,7 +401,7 @@ store_items_flush(struct store *s)
 	sqlite3_stmt *st;
 	size_t i, k, rows;
 
-	if (!p || !p->n || p->deferred)
+	if (!p || !p->n)
 		return 0;
 	if (p->head)
 		store_xref_sort(p->v, p->n);
@@ -396,8 +416,19 @@ store_items_flush(struct store *s)
 		if (store_done(s, st) < 0)
 			return -1;
 	}
+	if (p->marked && !p->keep_mark && drop_mark(s) < 0)
+		return -1;
+	p->marked = 0;
 	store_items_discard(s);
 	return 0;
+}
+
+int
+store_items_flush(struct store *s)
+{
+	struct item_pending *p = s->pending;
+
+	return p && p->marked ? 0 : write_rows(s);
 }
 
 /* Deletes the mark, within the caller's transaction. 0 or -1 (logged). */
@@ -421,15 +452,9 @@ pending_add(struct store *s, uint64_t h, int64_t item, int64_t seen)
 		log_error("%s: out of memory", s->path);
 		return -1;
 	}
-	/* New rows after deferred ones: those go in first, in the caller's
-	 * transaction, and then the mark (a crash between the two writes
-	 * them again, which changes nothing). */
-	if (p->deferred) {
-		p->deferred = 0;
-		if (store_items_flush(s) < 0 || drop_mark(s) < 0)
-			return -1;
-	}
-	if (p->n == PENDING_MAX && store_items_flush(s) < 0)
+	/* New rows after deferred ones: those, which have no chains, go in
+	 * first. */
+	if ((p->deferred || p->n == PENDING_MAX) && write_rows(s) < 0)
 		return -1;
 	if (p->n == p->cap && pending_grow(p) < 0) {
 		log_error("%s: out of memory", s->path);
@@ -448,18 +473,32 @@ pending_add(struct store *s, uint64_t h, int64_t item, int64_t seen)
  * again from a mark cover at most that pass (and INSERT OR IGNORE makes
  * any written already harmless). */
 int
+store_items_carry(struct store *s)
+{
+	struct item_pending *p = s->pending;
+	sqlite3_stmt *st;
+
+	if (!p || !p->n)
+		return 0;
+	if (!(st = store_prep(s, "INSERT INTO meta VALUES ('xref_from', ?) ON CONFLICT (name)"
+	    " DO UPDATE SET value = min(value, excluded.value)")))
+		return -1;
+	sqlite3_bind_int64(st, 1, p->seen_min);
+	if (store_done(s, st) < 0)
+		return -1;
+	p->marked = 1;
+	return 0;
+}
+
+int
 store_items_defer(struct store *s)
 {
 	struct item_pending *p = s->pending;
 	struct pending_row *v;
-	sqlite3_stmt *st;
 
 	if (!p || !p->n || p->deferred)
 		return 0;
-	if (!(st = store_prep(s, "INSERT OR REPLACE INTO meta VALUES ('xref_from', ?)")))
-		return -1;
-	sqlite3_bind_int64(st, 1, p->seen_min);
-	if (store_done(s, st) < 0)
+	if (store_items_carry(s) < 0)
 		return -1;
 	/* Waiting beside the digest, they are sorted for the write and for
 	 * the rules' lookups, without their chains and at their size: at
@@ -481,8 +520,7 @@ store_items_write_deferred(struct store *s)
 
 	if (!p || !p->deferred)
 		return 0;
-	p->deferred = 0;
-	if (store_begin(s) < 0 || drop_mark(s) < 0 || store_commit(s) < 0) {
+	if (store_begin(s) < 0 || write_rows(s) < 0 || store_commit(s) < 0) {
 		log_error("%s: could not record this run's new items for the cross-feed "
 		    "rules; the next run will", s->path);
 		store_rollback(s);
@@ -749,7 +787,7 @@ store_item_add(struct store *s, const struct item_keys *k, int64_t now)
 	 * follow it at once. */
 	if ((k->link && pending_add(s, k->link, as_int64(k->key), now) < 0) ||
 	    (k->content && pending_add(s, k->content, as_int64(k->key), now) < 0) ||
-	    (sqlite3_get_autocommit(s->db) && store_items_flush(s) < 0))
+	    (sqlite3_get_autocommit(s->db) && write_rows(s) < 0))
 		return -1;
 	if (k->link)
 		filter_add(s->filter, k->link);

@@ -358,11 +358,48 @@ test_deferred(struct store *s)
 	CHECK_INT(xref_rows(s, "dk"), 2);
 }
 
-/* A run that ends between its last commit and writing the rows left:
- * the next store_open writes them from the items (those seen since the
- * mark), and the rules find them. */
+/* A batch's commit within a pass leaves its items' rows waiting, marked
+ * (the earliest seen of them all) and still found by the rules; the
+ * next batches' rows join them, and the pass's end writes them all in
+ * one go. */
 static void
-test_deferred_crash(void)
+test_carried(struct store *s)
+{
+	struct item a = mkitem("c1", "https://x.example/c1"), b = mkitem("c2", "https://x.example/c2");
+	struct item again = mkitem("other", "https://x.example/c1");
+
+	CHECK_INT(store_batch_begin(s), 0);
+	CHECK_INT(add(s, "cf", &a, NULL, 80), 1);
+	CHECK_INT(store_batch_end(s, 1), 0);
+	CHECK_INT(mark(s), 80);
+	CHECK_INT(xref_rows(s, "cf"), 0);
+	CHECK_INT(seen(s, "cg", &again, NULL), 1);
+	CHECK_INT(store_batch_begin(s), 0);
+	CHECK_INT(add(s, "cf", &b, "7777777777777777", 75), 1);
+	CHECK_INT(store_batch_end(s, 1), 0);
+	CHECK_INT(mark(s), 75);
+	CHECK_INT(xref_rows(s, "cf"), 0);
+	CHECK_INT(store_batch_begin(s), 0);
+	CHECK_INT(store_batch_end_deferred(s), 0);
+	CHECK_INT(mark(s), 75);
+	again = mkitem("other", NULL);
+	CHECK_INT(seen(s, "cg", &again, "7777777777777777"), 1);
+	CHECK_INT(store_write_deferred(s), 0);
+	CHECK_INT(xref_rows(s, "cf"), 3);
+	CHECK_INT(mark(s), -1);
+	again = mkitem("other", "https://x.example/c2");
+	CHECK_INT(seen(s, "cg", &again, NULL), 1);
+}
+
+/* How a run ends before writing the rows it left: after its last commit,
+ * after a batch's commit, or with the batch after that rolled back. */
+enum cut { CUT_DEFERRED, CUT_CARRIED, CUT_ROLLED_BACK };
+
+/* A run that ends between a commit and writing the rows left: the next
+ * store_open writes them from the items (those seen since the mark), and
+ * the rules find them. */
+static void
+test_unwritten(enum cut cut)
 {
 	char err[512] = "", line[512];
 	struct store *s = store_open(dir, err, sizeof err);
@@ -379,7 +416,31 @@ test_deferred_crash(void)
 	CHECK_INT(store_batch_begin(s), 0);
 	CHECK_INT(add(s, "kf", &a, NULL, 10), 1);
 	CHECK_INT(add(s, "kf", &b, "6666666666666666", 10), 1);
-	CHECK_INT(store_batch_end_deferred(s), 0);
+	CHECK_INT(cut == CUT_DEFERRED ? store_batch_end_deferred(s) : store_batch_end(s, 1), 0);
+	if (cut == CUT_ROLLED_BACK) {
+		struct item lost = mkitem("k3", "https://x.example/k3");
+
+		struct item after = mkitem("k4", "https://x.example/k4");
+		struct item later = mkitem("k5", "https://x.example/k5");
+
+		CHECK_INT(store_batch_begin(s), 0);
+		CHECK_INT(add(s, "kf", &lost, NULL, 10), 1);
+		store_rollback(s);
+		/* The rows after it go in as before, but the mark stays as it
+		 * was, for those the rollback took from memory. */
+		CHECK_INT(store_begin(s), 0);
+		CHECK_INT(add(s, "kf", &after, NULL, 20), 1);
+		CHECK_INT(store_commit(s), 0);
+		CHECK_INT(xref_rows(s, "kf"), 2);
+		CHECK_INT(store_batch_begin(s), 0);
+		CHECK_INT(add(s, "kf", &later, NULL, 30), 1);
+		CHECK_INT(store_batch_end(s, 1), 0);
+		CHECK_INT(store_batch_begin(s), 0);
+		CHECK_INT(store_batch_end_deferred(s), 0);
+		CHECK_INT(store_write_deferred(s), 0);
+		CHECK_INT(xref_rows(s, "kf"), 3);
+		CHECK_INT(mark(s), 10);
+	}
 	store_close(s);
 	log_to(lf);
 	s = store_open(dir, err, sizeof err);
@@ -392,12 +453,25 @@ test_deferred_crash(void)
 	CHECK(s != NULL);
 	if (!s)
 		return;
-	CHECK_INT(xref_rows(s, "kf"), 3);
+	CHECK_INT(xref_rows(s, "kf"), cut == CUT_ROLLED_BACK ? 5 : 3);
 	CHECK_INT(mark(s), -1);
 	CHECK_INT(seen(s, "kg", &again, NULL), 1);
 	again = mkitem("other", NULL);
 	CHECK_INT(seen(s, "kg", &again, "6666666666666666"), 1);
 	store_close(s);
+}
+
+static void
+test_deferred_crash(void)
+{
+	char cmd[600];
+	enum cut cut;
+
+	snprintf(cmd, sizeof cmd, "rm -f %s/earshot.db*", dir);
+	for (cut = CUT_DEFERRED; cut <= CUT_ROLLED_BACK; cut++) {
+		test_unwritten(cut);
+		CHECK_INT(system(cmd), 0);
+	}
 }
 
 static void
@@ -1002,6 +1076,7 @@ main(void)
 	test_dedup(s);
 	test_dedup_in_batch(s);
 	test_deferred(s);
+	test_carried(s);
 	test_dedup_prefix(s);
 	test_mentions_and_outbox(s);
 	test_transactions(s);
