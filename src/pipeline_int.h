@@ -24,6 +24,7 @@ struct feed_run {
 	struct feed_state state;
 	struct parse_map map;
 	struct fetch_job job;
+	uint64_t order;        /* store_feed_order */
 };
 
 /* What every worker reads, shared and never written during a pass. */

@@ -95,6 +95,11 @@ struct item_keys {
 	uint64_t content;      /* title and text; 0: too short to compare */
 };
 void store_item_keys(const char *feed, const struct item *it, struct item_keys *k);
+/* Where feed's items lie in the items table, as a number to sort feeds by:
+ * a pass that stores them in this order goes through the table once,
+ * where in any other order each of its pages was written (and, once the
+ * table outgrew the page cache, read back) by every feed that shares it. */
+uint64_t store_feed_order(const char *feed);
 /* 1 if an item with this feed+id, or this link in another feed, or this
  * content was seen before; 0 if new; -1 on error. */
 int store_item_seen(struct store *s, const struct item_keys *k);

@@ -116,6 +116,12 @@ item_rowid(uint64_t feed, uint64_t key)
 	return (feed & ~(UINT64_MAX >> ROWID_FEED_BITS)) | (key >> ROWID_FEED_BITS);
 }
 
+uint64_t
+store_feed_order(const char *feed)
+{
+	return item_rowid(feed_hash(feed), 0) >> (64 - ROWID_FEED_BITS);
+}
+
 static uint64_t
 content_of(const char *title, const char *text)
 {

@@ -85,6 +85,19 @@ mkdir "$T/gen"
 } >"$T/gen.conf"
 gen "$T/gen" 1
 EXPECT=1 run_as 1 "$T/gen.conf" g1
+grep '^earshot: info: feed' "$T/err" >"$T/g1.order"
+# The feeds listed the other way round are stored in the same order (the
+# state database's: store_feed_order), so each syndicated post is
+# credited to the same feed as before.
+{
+	grep -v -e '^\[feed ' -e '^url = ' "$T/gen.conf"
+	i=79; while [ $i -ge 0 ]; do printf '[feed f%d]\nurl = file://%s/gen/f%d.xml\n' $i "$T" $i; i=$((i - 1)); done
+} >"$T/rev.conf"
+EXPECT=1 run_as 1 "$T/rev.conf" r1
+grep '^earshot: info: feed' "$T/err" >"$T/r1.order"
+[ "$(wc -l <"$T/g1.order")" -eq 80 ] && cmp -s "$T/g1.order" "$T/r1.order" && ok ||
+	bad "feeds listed the other way round are stored in another order"
+same g1 r1 "feeds listed the other way round"
 EXPECT=1 run_as 2 "$T/gen.conf" g2
 EXPECT=1 run_as 4 "$T/gen.conf" g4
 check_grep "the broken feed fails" 'error: feed f7' "$T/g1.log"
