@@ -143,6 +143,9 @@ static const char *const migrations[] = {
 	"  WHERE content IS NOT NULL) ORDER BY h, item;"
 	"DROP INDEX items_link;"
 	"DROP INDEX items_content;",
+	/* 14: the items' Bloom filter, kept from run to run (store_filter.c):
+	 * built at each run, it read the whole items table first. */
+	"CREATE TABLE filter (block INTEGER PRIMARY KEY, bits BLOB NOT NULL);",
 };
 
 const char *
@@ -449,6 +452,7 @@ store_rollback(struct store *s)
 {
 	s->batch_start.tv_sec = 0;
 	store_items_discard(s);
+	store_filter_rollback(s);
 	if (!sqlite3_get_autocommit(s->db))
 		exec(s, "ROLLBACK");
 }

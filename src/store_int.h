@@ -3,6 +3,7 @@
 #define EARSHOT_STORE_INT_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "store.h"
@@ -16,7 +17,7 @@ struct store {
 	} cache[48];    /* prepared statements, finalised by store_close */
 	size_t ncache;
 	struct timespec batch_start; /* of the open batch; tv_sec 0: none */
-	struct item_filter *filter;  /* store_items.c's; NULL until needed */
+	struct item_filter *filter;  /* store_filter.c's; NULL until needed */
 	struct checkpointer *ckpt;   /* store_checkpoint_start's, until joined */
 	int ckpt_pages;              /* WAL pages when on_wal last started one */
 	struct item_pending *pending; /* store_items.c's; NULL until needed */
@@ -44,6 +45,44 @@ char *store_col_text(sqlite3_stmt *st, int i);
  * the hashes the items table holds (store_items.c), for migrations. 0 or
  * -1. */
 int store_items_functions(sqlite3 *db);
+/* The unsigned hash as SQLite's signed 64-bit integer, without relying on
+ * implementation-defined conversion, and back. */
+static inline int64_t
+as_int64(uint64_t h)
+{
+	return h > INT64_MAX ? -(int64_t)(~h) - 1 : (int64_t)h;
+}
+
+static inline uint64_t
+as_uint64(int64_t v)
+{
+	return v < 0 ? ~(uint64_t)(-(v + 1)) : (uint64_t)v;
+}
+
+/* The Bloom filter of the items' link and content hashes (store_filter.c,
+ * which says how it is kept). store_filter_ready reads or builds it:
+ * 0, or -1 (logged); the others need it ready. */
+int store_filter_ready(struct store *s);
+/* 1 if h may have been added, 0 if it cannot have been. */
+int store_filter_has(const struct store *s, uint64_t h);
+/* Starts reading h's word, if the filter is ready. */
+void store_filter_prefetch(const struct store *s, uint64_t h);
+/* Before an item is added: the database's copy stops being valid, within
+ * the caller's transaction. 0 or -1 (logged). */
+int store_filter_will_add(struct store *s);
+/* Adds a new item's hashes (0: none), growing the filter when it is full.
+ * 0 or -1 (logged). */
+int store_filter_add(struct store *s, uint64_t link, uint64_t content);
+/* 1 when the database's copy is not the filter in memory. */
+int store_filter_changed(const struct store *s);
+/* Writes the filter's changed blocks and makes the copy valid, within the
+ * caller's transaction. 0 or -1 (logged). */
+int store_filter_save(struct store *s);
+/* After a rollback, which may have brought back the database's copy as it
+ * was: the next item deletes it again, and the next save writes it all. */
+void store_filter_rollback(struct store *s);
+void store_filter_free(struct store *s);
+
 /* A new item's xref row, waiting for the commit (store_items.c). */
 struct pending_row {
 	uint32_t h;            /* the hash's top 32 bits, as xref's h */

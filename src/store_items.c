@@ -10,9 +10,8 @@
  * feed's items share pages and a batch dirties a few, not fifty. The
  * cross-feed rules read xref, (top 32 bits of a link or content hash,
  * item) in hash order; a Bloom filter of the links and contents kept
- * (built from the table on first use) says when an item cannot match
- * them, which for new items is nearly always, so a new item costs its
- * insert and no lookups.
+ * (store_filter.c) says when an item cannot match them, which for new
+ * items is nearly always, so a new item costs its insert and no lookups.
  *
  * A new item's two xref rows wait in memory (struct item_pending, which
  * the cross-feed rules also read) and go in sorted at the commit:
@@ -48,20 +47,6 @@
 
 #define ROWID_FEED_BITS 12
 
-/* The filter starts at 2^23 bits (1 MiB: half a million items at 8 bits a
- * hash) and doubles, rebuilt from the table, when it holds more hashes
- * than bits / 8. It is blocked: a hash's three bits lie in one 64-bit
- * word, one cache miss a lookup, not three (they were 13% of the store's
- * time), for a few more false positives (about 5% at 8 bits a hash, each
- * costing two index lookups). */
-#define FILTER_MIN_WORDS (1u << 17)
-
-struct item_filter {
-	uint64_t *words;
-	uint64_t mask;         /* words - 1, a power of two */
-	uint64_t n;            /* hashes added */
-};
-
 /* xref rows not yet written, with a chained hash on h for the cross-feed
  * rules' lookups. Both arrays grow with the rows: a watch pass with a few
  * new items holds a few kilobytes, a transaction of 16,000 feeds (four
@@ -81,20 +66,6 @@ struct item_pending {
 	int keep_mark;         /* marked rows were discarded: only store_open drops it */
 	int deferred;          /* marked, sorted, head NULL: the pass is over */
 };
-
-/* The unsigned hash as SQLite's signed 64-bit integer, without relying on
- * implementation-defined conversion. */
-static int64_t
-as_int64(uint64_t h)
-{
-	return h > INT64_MAX ? -(int64_t)(~h) - 1 : (int64_t)h;
-}
-
-static uint64_t
-as_uint64(int64_t v)
-{
-	return v < 0 ? ~(uint64_t)(-(v + 1)) : (uint64_t)v;
-}
 
 /* 0 means "none" in struct item_keys: a real hash of 0 becomes 1. */
 static uint64_t
@@ -200,45 +171,6 @@ store_items_functions(sqlite3 *db)
 		    sql_hash, NULL, NULL) != SQLITE_OK)
 			return -1;
 	return 0;
-}
-
-/* The filter's word and bits come from a mix of the hash (splitmix64's
- * finaliser), so that its low bits, FNV-1a's weakest, are not used raw. */
-static uint64_t
-mix(uint64_t h)
-{
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	return h ^ (h >> 31);
-}
-
-/* The word of h and its three bits in it. */
-static uint64_t *
-filter_word(const struct item_filter *f, uint64_t h, uint64_t *bits)
-{
-	uint64_t m = mix(h);
-
-	*bits = 1ULL << (m >> 58) | 1ULL << (m >> 52 & 63) | 1ULL << (m >> 46 & 63);
-	return &f->words[m & f->mask];
-}
-
-static void
-filter_add(struct item_filter *f, uint64_t h)
-{
-	uint64_t bits, *w = filter_word(f, h, &bits);
-
-	*w |= bits;
-	f->n++;
-}
-
-static int
-filter_has(const struct item_filter *f, uint64_t h)
-{
-	uint64_t bits, *w = filter_word(f, h, &bits);
-
-	return (*w & bits) == bits;
 }
 
 static uint32_t
@@ -524,9 +456,10 @@ store_items_write_deferred(struct store *s)
 {
 	struct item_pending *p = s->pending;
 
-	if (!p || !p->deferred)
+	if ((!p || !p->deferred) && !store_filter_changed(s))
 		return 0;
-	if (store_begin(s) < 0 || write_rows(s) < 0 || store_commit(s) < 0) {
+	if (store_begin(s) < 0 || write_rows(s) < 0 || store_filter_save(s) < 0 ||
+	    store_commit(s) < 0) {
 		log_error("%s: could not record this run's new items for the cross-feed "
 		    "rules; the next run will", s->path);
 		store_rollback(s);
@@ -562,16 +495,6 @@ fail:
 	return -1;
 }
 
-/* Drops the filter, to be built again on next use. */
-static void
-filter_free(struct store *s)
-{
-	if (s->filter)
-		free(s->filter->words);
-	free(s->filter);
-	s->filter = NULL;
-}
-
 void
 store_items_close(struct store *s)
 {
@@ -581,52 +504,7 @@ store_items_close(struct store *s)
 	}
 	free(s->pending);
 	s->pending = NULL;
-	filter_free(s);
-}
-
-/* (Re)builds the filter from every link and content hash in the table,
- * with 16 bits for each (twice what it needs, to grow into). 0, or -1
- * (logged; the filter is then dropped, to be built again). */
-static int
-filter_build(struct store *s)
-{
-	struct item_filter *f = s->filter;
-	uint64_t words = FILTER_MIN_WORDS, *nw;
-	int64_t rows = 0;
-	sqlite3_stmt *st;
-	int rc;
-
-	if (store_int64(s, "SELECT count(*) FROM items", &rows) < 0)
-		return -1;
-	while (words * 64 / 16 < 2 * (uint64_t)rows)
-		words *= 2;
-	if ((!f && !(f = s->filter = calloc(1, sizeof *f))) ||
-	    !(nw = calloc(words, sizeof *nw))) {
-		log_error("%s: out of memory", s->path);
-		filter_free(s);
-		return -1;
-	}
-	free(f->words);
-	f->words = nw;
-	f->mask = words - 1;
-	f->n = 0;
-	if (!(st = store_prep(s, "SELECT link, content FROM items"))) {
-		filter_free(s);
-		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-			filter_add(f, as_uint64(sqlite3_column_int64(st, 0)));
-		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-			filter_add(f, as_uint64(sqlite3_column_int64(st, 1)));
-	}
-	store_release(st);
-	if (rc != SQLITE_DONE) {
-		log_error("%s: %s", s->path, sqlite3_errmsg(s->db));
-		filter_free(s);
-		return -1;
-	}
-	return 0;
+	store_filter_free(s);
 }
 
 /* 1 if sql with ?1 = v (and ?2 = feed, ?3 = item, as far as it has
@@ -721,27 +599,23 @@ seen_elsewhere(struct store *s, const struct item_keys *k)
 }
 
 /* 1 when the filter cannot rule out the cross-feed rules for k, 0 when it
- * can, -1 when it could not be built. */
+ * can, -1 when it could not be read or built. */
 static int
 maybe_elsewhere(struct store *s, const struct item_keys *k)
 {
-	if (!s->filter && filter_build(s) < 0)
+	if (store_filter_ready(s) < 0)
 		return -1;
-	return (k->link && filter_has(s->filter, k->link)) ||
-	    (k->content && filter_has(s->filter, k->content));
+	return (k->link && store_filter_has(s, k->link)) ||
+	    (k->content && store_filter_has(s, k->content));
 }
 
 void
 store_item_prefetch(struct store *s, const struct item_keys *k)
 {
-	uint64_t bits;
-
-	if (!s->filter)
-		return;
 	if (k->link)
-		__builtin_prefetch(filter_word(s->filter, k->link, &bits));
+		store_filter_prefetch(s, k->link);
 	if (k->content)
-		__builtin_prefetch(filter_word(s->filter, k->content, &bits));
+		store_filter_prefetch(s, k->content);
 }
 
 /* Within one feed the id decides: review feeds (App Store) give every
@@ -775,7 +649,8 @@ store_item_add(struct store *s, const struct item_keys *k, int64_t now)
 	 * new item is nearly always "no": the insert checks its key. */
 	if (rc == 1 && ((rc = seen_key(s, k)) != 0 || (rc = seen_elsewhere(s, k)) != 0))
 		return rc < 0 ? -1 : 0;
-	if (!(st = store_prep(s, "INSERT OR IGNORE INTO items (id, feed, link, content,"
+	if (store_filter_will_add(s) < 0 ||
+	    !(st = store_prep(s, "INSERT OR IGNORE INTO items (id, feed, link, content,"
 	    " seen) VALUES (?1, ?2, ?3, ?4, ?5)")))
 		return -1;
 	sqlite3_bind_int64(st, 1, as_int64(k->key));
@@ -793,13 +668,8 @@ store_item_add(struct store *s, const struct item_keys *k, int64_t now)
 	 * follow it at once. */
 	if ((k->link && pending_add(s, k->link, as_int64(k->key), now) < 0) ||
 	    (k->content && pending_add(s, k->content, as_int64(k->key), now) < 0) ||
-	    (sqlite3_get_autocommit(s->db) && write_rows(s) < 0))
-		return -1;
-	if (k->link)
-		filter_add(s->filter, k->link);
-	if (k->content)
-		filter_add(s->filter, k->content);
-	if (s->filter->n > (s->filter->mask + 1) * 64 / 8 && filter_build(s) < 0)
+	    (sqlite3_get_autocommit(s->db) && write_rows(s) < 0) ||
+	    store_filter_add(s, k->link, k->content) < 0)
 		return -1;
 	return 1;
 }

@@ -15,10 +15,11 @@
 
 static char dir[] = "/tmp/earshot-store-XXXXXX";
 
-/* Takes a database of schema 13 back to 10: the items' link and content
- * indexes on the whole hashes in place of xref, and the export state a
- * column of the mentions again, with its two indexes. */
+/* Takes a database of schema 14 back to 10: no filter, the items' link
+ * and content indexes on the whole hashes in place of xref, and the
+ * export state a column of the mentions again, with its two indexes. */
 #define BACK_TO_10 \
+	"DROP TABLE filter; DELETE FROM meta WHERE name LIKE 'filter_%';" \
 	"DROP TABLE xref;" \
 	"CREATE INDEX items_link ON items(link, feed) WHERE link IS NOT NULL;" \
 	"CREATE INDEX items_content ON items(content) WHERE content IS NOT NULL;" \
@@ -461,6 +462,147 @@ test_unwritten(enum cut cut)
 	store_close(s);
 }
 
+/* Runs sql on the test database, closed. */
+static void
+sql_at(const char *sql)
+{
+	char path[512];
+	sqlite3 *db = NULL;
+
+	snprintf(path, sizeof path, "%s/earshot.db", dir);
+	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* 1 if the cross-feed rules find item it's link in feed "fz", 0 if not,
+ * after opening the database again. */
+static int
+seen_reopened(struct item *it)
+{
+	char err[512] = "";
+	struct store *s = store_open(dir, err, sizeof err);
+	int rc;
+
+	CHECK(s != NULL);
+	if (!s)
+		return -1;
+	rc = seen(s, "fz", it, NULL);
+	store_close(s);
+	return rc;
+}
+
+/* A pass that only looks copy up, which builds the filter, and saves it. */
+static void
+save_built(struct item *copy)
+{
+	char err[512] = "";
+	struct store *s = store_open(dir, err, sizeof err);
+	int64_t words = 0;
+
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	CHECK_INT(seen(s, "fz", copy, NULL), 1);
+	CHECK_INT(store_write_deferred(s), 0);
+	CHECK_INT(store_int64(s, "SELECT value FROM meta WHERE name = 'filter_words'", &words), 1);
+	CHECK_INT(words, 131072);
+	store_close(s);
+}
+
+/* A pass that adds it to feed "pf" at time t, after a batch adding lost
+ * (unless NULL) that is rolled back, and ends whole or (whole 0) after
+ * its batch's commit, as if killed. */
+static void
+pass_adding(struct item *it, int64_t t, int whole, struct item *lost)
+{
+	char err[512] = "";
+	struct store *s = store_open(dir, err, sizeof err);
+
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	if (lost) {
+		CHECK_INT(store_batch_begin(s), 0);
+		CHECK_INT(add(s, "pf", lost, NULL, t), 1);
+		store_rollback(s);
+	}
+	CHECK_INT(store_batch_begin(s), 0);
+	CHECK_INT(add(s, "pf", it, NULL, t), 1);
+	CHECK_INT(whole ? store_batch_end_deferred(s) : store_batch_end(s, 1), 0);
+	if (whole)
+		CHECK_INT(store_write_deferred(s), 0);
+	store_close(s);
+}
+
+/* The items' filter is kept from run to run: the next store_open reads
+ * the pass's copy, not the table (a copy emptied behind its back then
+ * finds nothing), and a pass writes the blocks it changed; a run that
+ * ends after recording items, with or without a batch rolled back first,
+ * leaves no valid copy, and the next builds one from the table. */
+static void
+test_filter_kept(void)
+{
+	struct item a = mkitem("p1", "https://x.example/p1"), b = mkitem("p2", "https://x.example/p2");
+	struct item c = mkitem("p3", "https://x.example/p3"), d = mkitem("p4", "https://x.example/p4");
+	struct item e = mkitem("p5", "https://x.example/p5"), lost = mkitem("p6", "https://x.example/p6");
+	struct item copy_a = mkitem("z1", "https://x.example/p1"),
+	    copy_b = mkitem("z2", "https://x.example/p2"), copy_c = mkitem("z3", "https://x.example/p3"),
+	    copy_d = mkitem("z4", "https://x.example/p4"), copy_e = mkitem("z5", "https://x.example/p5");
+	char err[512] = "";
+	struct store *s;
+
+	pass_adding(&a, 100, 1, NULL);
+	CHECK_INT(seen_reopened(&copy_a), 1);
+	sql_at("UPDATE filter SET bits = zeroblob(4096)");
+	CHECK_INT(seen_reopened(&copy_a), 0);
+	sql_at("DELETE FROM meta WHERE name = 'filter_words'");
+	CHECK_INT(seen_reopened(&copy_a), 1);
+
+	save_built(&copy_a);
+	pass_adding(&b, 110, 0, NULL);
+	CHECK_INT(seen_reopened(&copy_b), 1);
+
+	save_built(&copy_b);
+	pass_adding(&c, 120, 1, NULL);
+	CHECK_INT(seen_reopened(&copy_c), 1);
+	sql_at("UPDATE filter SET bits = zeroblob(4096)");
+	CHECK_INT(seen_reopened(&copy_c), 0);
+	sql_at("DELETE FROM meta WHERE name = 'filter_words'");
+
+	save_built(&copy_c);
+	pass_adding(&d, 130, 0, &lost);
+	CHECK_INT(seen_reopened(&copy_d), 1);
+
+	save_built(&copy_d);
+	lost = mkitem("p7", "https://x.example/p7");
+	pass_adding(&e, 140, 1, &lost);
+	CHECK_INT(seen_reopened(&copy_a), 1);
+	CHECK_INT(seen_reopened(&copy_b), 1);
+	CHECK_INT(seen_reopened(&copy_e), 1);
+
+	/* a save rolled back: the pass's own saves all of it */
+	if (!(s = store_open(dir, err, sizeof err))) {
+		CHECK_STR(err, "");
+		return;
+	}
+	a = mkitem("p8", "https://x.example/p8");
+	b = mkitem("p9", "https://x.example/p9");
+	CHECK_INT(store_batch_begin(s), 0);
+	CHECK_INT(add(s, "pf", &a, NULL, 160), 1);
+	CHECK_INT(store_batch_end(s, 1), 0);
+	CHECK_INT(store_begin(s), 0);
+	CHECK_INT(store_filter_save(s), 0);
+	store_rollback(s);
+	CHECK_INT(store_batch_begin(s), 0);
+	CHECK_INT(add(s, "pf", &b, NULL, 170), 1);
+	CHECK_INT(store_batch_end_deferred(s), 0);
+	CHECK_INT(store_write_deferred(s), 0);
+	store_close(s);
+	copy_a = mkitem("z8", "https://x.example/p8");
+	CHECK_INT(seen_reopened(&copy_a), 1);
+}
+
 static void
 test_deferred_crash(void)
 {
@@ -724,7 +866,7 @@ test_items_migration(void)
 	    " (SELECT count(*) FROM xref x JOIN items i ON i.id = x.item AND"
 	    " (x.h = i.link >> 32 OR x.h = i.content >> 32))", -1, &st, NULL);
 	CHECK_INT(sqlite3_step(st), SQLITE_ROW);
-	CHECK_INT(sqlite3_column_int(st, 0), 13);
+	CHECK_INT(sqlite3_column_int(st, 0), 14);
 	CHECK_INT(sqlite3_column_int(st, 1), 0);
 	CHECK_INT(sqlite3_column_int(st, 2), 2);
 	CHECK_INT(sqlite3_column_int(st, 2), sqlite3_column_int(st, 3));
@@ -1112,6 +1254,8 @@ main(void)
 	RUN(test_checkpoint_start);
 	CHECK_INT(system(cmd), 0);
 	RUN(test_deferred_crash);
+	CHECK_INT(system(cmd), 0);
+	RUN(test_filter_kept);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	CHECK_INT(system(cmd), 0);
 	return TEST_END();
