@@ -36,6 +36,7 @@ struct run_clock {
 	double cpu[STAGE_COUNT + 1];
 	int stage, phase;          /* current; -1 before run_clock_start */
 	struct timespec wall_mark;
+	struct timespec cpu_wall;  /* when cpu_mark was read */
 	double cpu_mark;
 };
 
