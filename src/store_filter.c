@@ -28,6 +28,9 @@
  * time), for a few more false positives (about 5% at 8 bits a hash, each
  * costing two index lookups). */
 #define FILTER_MIN_WORDS (1u << 17)
+/* A saved size above this (2 GiB, for half a billion items) is taken for
+ * a damaged copy, and the filter built again. */
+#define FILTER_MAX_WORDS (1ull << 28)
 /* 4 KiB a row: a pass with a few new items rewrites a few rows. */
 #define FILTER_BLOCK_WORDS 512
 
@@ -158,7 +161,8 @@ filter_load(struct store *s)
 	    &words)) <= 0 || store_int64(s, "SELECT value FROM meta WHERE name = 'filter_n'",
 	    &n) < 0)
 		return rc;
-	if (words < FILTER_MIN_WORDS || (words & (words - 1)) || n < 0)
+	if (words < FILTER_MIN_WORDS || words > (int64_t)FILTER_MAX_WORDS ||
+	    (words & (words - 1)) || n < 0)
 		return 0;
 	if (filter_alloc(s, (uint64_t)words) < 0)
 		return -1;

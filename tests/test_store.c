@@ -558,6 +558,11 @@ test_filter_kept(void)
 	CHECK_INT(seen_reopened(&copy_a), 0);
 	sql_at("DELETE FROM meta WHERE name = 'filter_words'");
 	CHECK_INT(seen_reopened(&copy_a), 1);
+	/* a size no filter has: built again, not allocated */
+	save_built(&copy_a);
+	sql_at("UPDATE filter SET bits = zeroblob(4096);"
+	    "UPDATE meta SET value = 1 << 40 WHERE name = 'filter_words'");
+	CHECK_INT(seen_reopened(&copy_a), 1);
 
 	save_built(&copy_a);
 	pass_adding(&b, 110, 0, NULL);
