@@ -73,8 +73,10 @@ int store_batch_end(struct store *s, int force);
  * if the process ends first, the next store_open writes them from the
  * items. 0 or -1. */
 int store_batch_end_deferred(struct store *s);
-/* Writes the rows store_batch_end_deferred left, in a transaction of their
- * own. 0, or -1 (logged: the next store_open writes them). */
+/* Writes the rows store_batch_end_deferred left, and the items' filter if
+ * the pass changed it (store_filter.c), in a transaction of their own. 0,
+ * or -1 (logged: the next store_open writes the rows, and the next run
+ * builds the filter from the items). */
 int store_write_deferred(struct store *s);
 
 /* Loads feed's state into st (zeroed when the feed is new). 0 or -1. */

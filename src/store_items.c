@@ -324,7 +324,14 @@ pending_grow(struct item_pending *p)
 #define ROWS_250 ROWS_50 ", " ROWS_50 ", " ROWS_50 ", " ROWS_50 ", " ROWS_50
 _Static_assert(sizeof ROWS_250 == FLUSH_ROWS * 8 - 1, "ROWS_250 holds FLUSH_ROWS rows");
 
-static int drop_mark(struct store *s);
+/* Deletes the mark, within the caller's transaction. 0 or -1 (logged). */
+static int
+drop_mark(struct store *s)
+{
+	sqlite3_stmt *st = store_prep(s, "DELETE FROM meta WHERE name = 'xref_from'");
+
+	return st ? store_done(s, st) : -1;
+}
 
 /* Writes every waiting row into xref, sorted, and drops the mark if they
  * had one, in the caller's transaction (or statement by statement outside
@@ -367,15 +374,6 @@ store_items_flush(struct store *s)
 	struct item_pending *p = s->pending;
 
 	return p && p->marked ? 0 : write_rows(s);
-}
-
-/* Deletes the mark, within the caller's transaction. 0 or -1 (logged). */
-static int
-drop_mark(struct store *s)
-{
-	sqlite3_stmt *st = store_prep(s, "DELETE FROM meta WHERE name = 'xref_from'");
-
-	return st ? store_done(s, st) : -1;
 }
 
 /* Adds the row for hash h of item, seen at seen, to the pending ones,
