@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -326,7 +327,7 @@ enum {
 	J_OK, J_ETAG, J_LM, J_GZIP, J_BOMB, J_BIG, J_SLOW, J_REDIR3, J_REDIR5, J_REDIR6,
 	J_FTP, J_404, J_BIGERR, J_503, J_429, J_ECHO, J_HOSTILE, J_BADHDR, J_REFUSED, J_FILE, J_NOFILE,
 	J_BIGFILE, J_GOPHER, J_MALFORMED, J_STUCK, J_LOOP, J_REDIRFILE, J_RESET, J_CHUNKCUT,
-	J_500, J_HANG, J_NJOBS
+	J_500, J_HANG, J_OWNHDR, J_NJOBS
 };
 
 static int
@@ -334,6 +335,7 @@ add_all(struct run *r)
 {
 	static const char *bad_lm = "x\r\nX-Injected2: 1";
 	static const char *echo_headers[] = { SECRET_HDR, "X-Bad: a\r\nX-Injected: 1", long_hdr };
+	static const char *own_headers[] = { "user-agent: custom/1", "Accept-Encoding: identity" };
 	struct fetch_job *j;
 	char url[600];
 	int refused = closed_port();
@@ -380,7 +382,22 @@ add_all(struct run *r)
 	add(r, "http://127.0.0.1:%d/chunked-cut", port);
 	add(r, "http://127.0.0.1:%d/status/500", port);
 	add(r, "http://127.0.0.1:%d/hang", port);
+	j = add(r, "http://127.0.0.1:%d/echo-headers", port);
+	j->headers = own_headers;
+	j->nheaders = 2;
 	return refused;
+}
+
+/* How many lines of s start with "name:", whatever the case. */
+static int
+header_lines(const char *s, const char *name)
+{
+	size_t n = strlen(name);
+	int k = 0;
+
+	for (; s && *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : "")
+		k += !strncasecmp(s, name, n) && s[n] == ':';
+	return k;
 }
 
 static void
@@ -452,6 +469,13 @@ test_many(void)
 	CHECK(g[J_ECHO].body && !strstr(g[J_ECHO].body, "Injected"));
 	CHECK(g[J_ECHO].body && strstr(g[J_ECHO].body, long_hdr));
 	CHECK(g[J_ECHO].body && !strstr(g[J_ECHO].body, "If-Modified-Since"));
+	CHECK_INT(header_lines(g[J_ECHO].body, "User-Agent"), 1);
+	CHECK_INT(header_lines(g[J_ECHO].body, "Accept-Encoding"), 1);
+	/* A feed's own User-Agent and Accept-Encoding replace earshot's. */
+	CHECK(g[J_OWNHDR].body && strstr(g[J_OWNHDR].body, "user-agent: custom/1\n"));
+	CHECK(g[J_OWNHDR].body && strstr(g[J_OWNHDR].body, "Accept-Encoding: identity\n"));
+	CHECK_INT(header_lines(g[J_OWNHDR].body, "User-Agent"), 1);
+	CHECK_INT(header_lines(g[J_OWNHDR].body, "Accept-Encoding"), 1);
 
 	CHECK_STR(g[J_HOSTILE].error, "");
 	CHECK_INT(g[J_HOSTILE].ok, 1);
@@ -606,6 +630,36 @@ test_threads(void)
 	run_free(&r);
 }
 
+/* One transfer at a time, so every job reuses the one curl handle, which
+ * keeps its options from job to job: what is each job's own (its URL's
+ * protocols, its validators) must not carry over to the next. */
+static void
+test_handle_reuse(void)
+{
+	struct run r = {0};
+	struct fetch_opts o;
+	char url[600];
+
+	write_file("feed.rss", RSS, strlen(RSS));
+	snprintf(url, sizeof url, "file://%s/feed.rss", tmpdir);
+	test_opts(&o);
+	o.max_parallel = 1;
+	add_url(&r, url);
+	add(&r, "http://127.0.0.1:%d/ok", port)->etag = "\"v1\"";
+	add(&r, "http://127.0.0.1:%d/ok", port);
+	add_url(&r, url);
+	add(&r, "http://127.0.0.1:%d/redirect-file", port);
+	add(&r, "http://127.0.0.1:%d/ok", port);
+	CHECK_INT(execute(&r, &o), 0);
+	check_body(&r.got[0], 0, RSS);
+	CHECK_INT(r.got[1].status, 304);
+	check_body(&r.got[2], 200, RSS);
+	check_body(&r.got[3], 0, RSS);
+	check_failed(&r.got[4], 302, "refused a redirect to a URL that is not http or https");
+	check_body(&r.got[5], 200, RSS);
+	run_free(&r);
+}
+
 /* A server that stops answering on a kept-alive connection: the request
  * went out, so the error is the transfer's timeout, not a connect failure
  * (a reused connection has no connect time to tell by). */
@@ -691,6 +745,7 @@ main(void)
 		RUN(test_per_host);
 		RUN(test_threads);
 		RUN(test_reused_hang);
+		RUN(test_handle_reuse);
 	}
 	stop_server();
 	snprintf(path, sizeof path, "%s/feed.rss", tmpdir);
