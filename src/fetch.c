@@ -31,6 +31,7 @@ struct fetch_run {
 	struct xfer **spare;
 	unsigned nspare;
 	char *ua, *ae;           /* the User-Agent and Accept-Encoding lines */
+	struct curl_slist *proxy_hdrs;  /* the User-Agent, for a proxy */
 	fetch_done_fn done;
 	void *ctx;
 };
@@ -215,8 +216,9 @@ on_body(char *p, size_t size, size_t n, void *ud)
  * and setting them again was 6% of the instructions of a pass where
  * nothing had changed. -1 if out of memory. */
 static int
-xfer_configure(struct xfer *x, const struct fetch_opts *o)
+xfer_configure(struct fetch_run *r, struct xfer *x)
 {
+	const struct fetch_opts *o = r->o;
 	CURL *e = x->easy;
 	int bad = 0;
 
@@ -239,6 +241,8 @@ xfer_configure(struct xfer *x, const struct fetch_opts *o)
 	SET(CURLOPT_LOW_SPEED_LIMIT, o->low_speed_limit);
 	SET(CURLOPT_LOW_SPEED_TIME, o->low_speed_time);
 	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
+	/* A proxy's CONNECT does not see the job's headers, only these. */
+	SET(CURLOPT_PROXYHEADER, r->proxy_hdrs);
 	return bad ? -1 : 0;
 }
 
@@ -356,7 +360,7 @@ xfer_new(struct fetch_run *r, size_t i)
 		x = r->spare[--r->nspare];
 	} else if (!(x = calloc(1, sizeof *x))) {
 		return NULL;
-	} else if (!(x->easy = curl_easy_init()) || xfer_configure(x, r->o) < 0) {
+	} else if (!(x->easy = curl_easy_init()) || xfer_configure(r, x) < 0) {
 		xfer_free(r, x);
 		return NULL;
 	}
@@ -486,6 +490,7 @@ run_free(struct fetch_run *r)
 	free(r->spare);
 	free(r->ua);
 	free(r->ae);
+	curl_slist_free_all(r->proxy_hdrs);
 	if (r->multi)
 		curl_multi_cleanup(r->multi);
 }
@@ -534,13 +539,14 @@ fetch_group(const struct fetch_opts *o, unsigned max_parallel, struct fetch_job 
 	r.max_parallel = max_parallel;
 	r.ua = header_line("User-Agent", o->user_agent ? o->user_agent : "earshot");
 	r.ae = accept_encoding();
+	r.proxy_hdrs = r.ua ? curl_slist_append(NULL, r.ua) : NULL;
 	r.hosts = calloc(n ? n : 1, sizeof *r.hosts);
 	r.hostof = calloc(n ? n : 1, sizeof *r.hostof);
 	r.live = calloc(n ? n : 1, sizeof *r.live);
 	r.started = calloc(n ? n : 1, 1);
 	r.spare = calloc(r.max_parallel, sizeof *r.spare);
-	if (!r.ua || !r.ae || !r.hosts || !r.hostof || !r.live || !r.started || !r.spare ||
-	    !(r.multi = curl_multi_init()) ||
+	if (!r.ua || !r.ae || !r.proxy_hdrs || !r.hosts || !r.hostof || !r.live ||
+	    !r.started || !r.spare || !(r.multi = curl_multi_init()) ||
 	    fetch_hosts_build(jobs, n, r.hosts, r.hostof) < 0) {
 		errf(err, errlen, "cannot start the transfer engine: out of memory");
 		run_free(&r);
