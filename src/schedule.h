@@ -18,6 +18,7 @@ struct feed_state {
 	char *etag;
 	char *last_modified;
 	char *last_error;       /* one line, no secrets */
+	int64_t row;            /* the state database's row it was read from, 0 if none */
 };
 
 struct schedule_opts {

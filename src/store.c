@@ -583,7 +583,7 @@ store_col_text(sqlite3_stmt *st, int i)
 }
 
 #define FEED_STATE_COLUMNS "last_attempt, last_success, next_due, failing_since," \
-	" http_status, failures, etag, last_modified, last_error"
+	" http_status, failures, etag, last_modified, last_error, rowid"
 
 /* The state in st's row, its columns from FEED_STATE_COLUMNS at first. */
 static void
@@ -598,6 +598,7 @@ read_state(sqlite3_stmt *st, int first, struct feed_state *fs)
 	fs->etag = store_col_text(st, first + 6);
 	fs->last_modified = store_col_text(st, first + 7);
 	fs->last_error = store_col_text(st, first + 8);
+	fs->row = sqlite3_column_int64(st, first + 9);
 }
 
 int
@@ -637,23 +638,10 @@ store_each_feed_state(struct store *s,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int
-store_save_feed_state(struct store *s, const char *feed, const struct feed_state *fs)
+/* Binds feed and its state as ?1 to ?10, in FEED_STATE_COLUMNS' order. */
+static void
+bind_state(sqlite3_stmt *st, const char *feed, const struct feed_state *fs)
 {
-	/* An upsert updates the row in place; REPLACE deleted it and
-	 * inserted it again, in the table and in its key's index. */
-	sqlite3_stmt *st = store_prep(s, "INSERT INTO feed_state (feed,"
-	    " last_attempt, last_success, next_due, failing_since, http_status,"
-	    " failures, etag, last_modified, last_error)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (feed) DO UPDATE SET"
-	    " last_attempt = excluded.last_attempt, last_success = excluded.last_success,"
-	    " next_due = excluded.next_due, failing_since = excluded.failing_since,"
-	    " http_status = excluded.http_status, failures = excluded.failures,"
-	    " etag = excluded.etag, last_modified = excluded.last_modified,"
-	    " last_error = excluded.last_error");
-
-	if (!st)
-		return -1;
 	store_bind_text(st, 1, feed);
 	sqlite3_bind_int64(st, 2, fs->last_attempt);
 	sqlite3_bind_int64(st, 3, fs->last_success);
@@ -664,6 +652,44 @@ store_save_feed_state(struct store *s, const char *feed, const struct feed_state
 	store_bind_text(st, 8, fs->etag);
 	store_bind_text(st, 9, fs->last_modified);
 	store_bind_text(st, 10, fs->last_error);
+}
+
+int
+store_save_feed_state(struct store *s, const char *feed, const struct feed_state *fs)
+{
+	sqlite3_stmt *st;
+
+	/* The row it was read from, when it still holds this feed: one
+	 * b-tree to go through, where the upsert goes through the name's
+	 * index too. In a pass of 16,000 feeds where nothing had changed,
+	 * the upserts were a tenth of the instructions; this is 2/3 of
+	 * them. */
+	if (fs->row) {
+		if (!(st = store_prep(s, "UPDATE feed_state SET"
+		    " last_attempt = ?2, last_success = ?3, next_due = ?4,"
+		    " failing_since = ?5, http_status = ?6, failures = ?7, etag = ?8,"
+		    " last_modified = ?9, last_error = ?10 WHERE rowid = ?11 AND feed = ?1")))
+			return -1;
+		bind_state(st, feed, fs);
+		sqlite3_bind_int64(st, 11, fs->row);
+		if (store_done(s, st) < 0)
+			return -1;
+		if (sqlite3_changes(s->db) == 1)
+			return 0;
+	}
+	/* An upsert updates the row in place; REPLACE deleted it and
+	 * inserted it again, in the table and in its key's index. */
+	if (!(st = store_prep(s, "INSERT INTO feed_state (feed,"
+	    " last_attempt, last_success, next_due, failing_since, http_status,"
+	    " failures, etag, last_modified, last_error)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (feed) DO UPDATE SET"
+	    " last_attempt = excluded.last_attempt, last_success = excluded.last_success,"
+	    " next_due = excluded.next_due, failing_since = excluded.failing_since,"
+	    " http_status = excluded.http_status, failures = excluded.failures,"
+	    " etag = excluded.etag, last_modified = excluded.last_modified,"
+	    " last_error = excluded.last_error")))
+		return -1;
+	bind_state(st, feed, fs);
 	return store_done(s, st);
 }
 

@@ -149,6 +149,40 @@ test_each_feed_state(struct store *s)
 	CHECK_STR(v.etag[4], "-");
 }
 
+/* A state saved with the row it was read from updates that row; with a
+ * row that holds another feed, or none, it is stored by name. */
+static void
+test_feed_state_row(struct store *s)
+{
+	struct feed_state f, g = {0};
+	int64_t n0 = -1, n1 = -2;
+
+	CHECK_INT(store_int64(s, "SELECT count(*) FROM feed_state", &n0), 1);
+	CHECK_INT(store_feed_state(s, "f2", &f), 0);
+	CHECK(f.row > 0);
+	f.next_due = 2000;
+	CHECK_INT(store_save_feed_state(s, "f2", &f), 0);
+	g.next_due = 3000;
+	g.row = f.row;          /* f2's row, not zeta's */
+	CHECK_INT(store_save_feed_state(s, "zeta", &g), 0);
+	g.next_due = 4000;
+	g.row = 1 << 30;        /* no such row */
+	CHECK_INT(store_save_feed_state(s, "f3", &g), 0);
+	feed_state_clear(&f);
+	CHECK_INT(store_feed_state(s, "f2", &f), 0);
+	CHECK_INT(f.next_due, 2000);
+	CHECK_STR(f.etag, "e2");
+	feed_state_clear(&f);
+	CHECK_INT(store_feed_state(s, "zeta", &f), 0);
+	CHECK_INT(f.next_due, 3000);
+	feed_state_clear(&f);
+	CHECK_INT(store_feed_state(s, "f3", &f), 0);
+	CHECK_INT(f.next_due, 4000);
+	feed_state_clear(&f);
+	CHECK_INT(store_int64(s, "SELECT count(*) FROM feed_state", &n1), 1);
+	CHECK_INT(n1, n0 + 1);
+}
+
 static void
 test_feed_state(struct store *s)
 {
@@ -178,6 +212,7 @@ test_feed_state(struct store *s)
 	free(out.last_modified);
 	free(out.last_error);
 	test_each_feed_state(s);
+	test_feed_state_row(s);
 }
 
 /* The dedup rules, on a store holding f/a1 (link .../a, no content hash)
