@@ -122,14 +122,22 @@ conf_expand_vars(const char *v, char *err, size_t errlen)
 {
 	struct buf b = {0};
 	const char *p = v, *end;
+	size_t n;
 
 	while (*p) {
-		if (p[0] == '$' && p[1] == '{' && (end = strchr(p + 2, '}'))) {
+		/* The text up to the next '$' at once: a byte at a time was
+		 * a quarter of reading a configuration of 16,000 feeds. */
+		if (*p != '$') {
+			end = strchr(p, '$');
+			n = end ? (size_t)(end - p) : strlen(p);
+			buf_append(&b, p, n);
+			p += n;
+		} else if (p[1] == '{' && (end = strchr(p + 2, '}'))) {
 			char name[256];
-			size_t n = (size_t)(end - p - 2);
 			const char *val;
 			char *cred = NULL;
 
+			n = (size_t)(end - p - 2);
 			if (n == 0 || n >= sizeof name) {
 				errf(err, errlen, "bad variable reference in '%s'", v);
 				goto fail;
