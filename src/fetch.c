@@ -19,8 +19,7 @@ struct fetch_run {
 	const struct fetch_opts *o;
 	CURLM *multi;
 	struct fetch_job **jobs;
-	struct host *hosts;      /* one per job; equal names share the first */
-	struct host **hostof;    /* job index -> its host */
+	struct host **hostof;    /* job index -> its host (fetch_all's) */
 	struct xfer **live;      /* job index -> its transfer while in flight */
 	char *started;
 	size_t n, next;          /* jobs before next have all started */
@@ -475,12 +474,6 @@ abandon(struct fetch_run *r, const char *why)
 static void
 run_free(struct fetch_run *r)
 {
-	size_t i;
-
-	for (i = 0; r->hosts && i < r->n; i++)
-		free(r->hosts[i].name);
-	free(r->hosts);
-	free(r->hostof);
 	free(r->live);
 	free(r->started);
 	while (r->nspare) {
@@ -527,12 +520,15 @@ accept_encoding(void)
 	return buf_detach(&b);
 }
 
-/* One transfer loop over jobs[0..n), at most max_parallel at once. */
+/* One transfer loop over jobs[0..n), at most max_parallel at once;
+ * hostof[i] is job i's host. */
 static int
 fetch_group(const struct fetch_opts *o, unsigned max_parallel, struct fetch_job **jobs,
-    size_t n, fetch_done_fn done, void *ctx, char *err, size_t errlen)
+    struct host **hostof, size_t n, fetch_done_fn done, void *ctx, char *err,
+    size_t errlen)
 {
-	struct fetch_run r = { .o = o, .jobs = jobs, .n = n, .done = done, .ctx = ctx };
+	struct fetch_run r = { .o = o, .jobs = jobs, .hostof = hostof, .n = n, .done = done,
+	    .ctx = ctx };
 	CURLMcode mc = CURLM_OK;
 	int running;
 
@@ -540,14 +536,11 @@ fetch_group(const struct fetch_opts *o, unsigned max_parallel, struct fetch_job 
 	r.ua = header_line("User-Agent", o->user_agent ? o->user_agent : "earshot");
 	r.ae = accept_encoding();
 	r.proxy_hdrs = r.ua ? curl_slist_append(NULL, r.ua) : NULL;
-	r.hosts = calloc(n ? n : 1, sizeof *r.hosts);
-	r.hostof = calloc(n ? n : 1, sizeof *r.hostof);
 	r.live = calloc(n ? n : 1, sizeof *r.live);
 	r.started = calloc(n ? n : 1, 1);
 	r.spare = calloc(r.max_parallel, sizeof *r.spare);
-	if (!r.ua || !r.ae || !r.proxy_hdrs || !r.hosts || !r.hostof || !r.live ||
-	    !r.started || !r.spare || !(r.multi = curl_multi_init()) ||
-	    fetch_hosts_build(jobs, n, r.hosts, r.hostof) < 0) {
+	if (!r.ua || !r.ae || !r.proxy_hdrs || !r.live || !r.started || !r.spare ||
+	    !(r.multi = curl_multi_init())) {
 		errf(err, errlen, "cannot start the transfer engine: out of memory");
 		run_free(&r);
 		return -1;
@@ -574,6 +567,7 @@ struct group {
 	const struct fetch_opts *o;
 	unsigned max_parallel;
 	struct fetch_job **jobs;
+	struct host **hostof;
 	size_t n;
 	fetch_done_fn done;
 	void *ctx;
@@ -587,8 +581,8 @@ group_main(void *arg)
 {
 	struct group *g = arg;
 
-	g->rc = fetch_group(g->o, g->max_parallel, g->jobs, g->n, g->done, g->ctx,
-	    g->err, sizeof g->err);
+	g->rc = fetch_group(g->o, g->max_parallel, g->jobs, g->hostof, g->n, g->done,
+	    g->ctx, g->err, sizeof g->err);
 	return NULL;
 }
 
@@ -599,18 +593,20 @@ group_main(void *arg)
  * the same whatever the threads. Each group's jobs keep their order. 0,
  * or -1 out of memory. */
 static int
-split(struct fetch_job **jobs, size_t n, struct group *g, unsigned ng)
+split(struct fetch_job **jobs, struct host *hosts, struct host **hostof, size_t n,
+    struct group *g, unsigned ng)
 {
-	struct host *hosts = calloc(n, sizeof *hosts), **hostof = calloc(n, sizeof *hostof);
 	unsigned *part = calloc(n, sizeof *part), k, least;
 	size_t i, first;
-	int rc = -1;
 
-	if (!hosts || !hostof || !part || fetch_hosts_build(jobs, n, hosts, hostof) < 0)
-		goto out;
+	if (!part)
+		return -1;
 	for (k = 0; k < ng; k++)
-		if (!(g[k].jobs = calloc(n, sizeof *g[k].jobs)))
-			goto out;
+		if (!(g[k].jobs = calloc(n, sizeof *g[k].jobs)) ||
+		    !(g[k].hostof = calloc(n, sizeof *g[k].hostof))) {
+			free(part);
+			return -1;
+		}
 	for (i = 0; i < n; i++) {
 		first = (size_t)(hostof[i] - hosts);
 		if (!hostof[i]->name[0]) {
@@ -623,16 +619,23 @@ split(struct fetch_job **jobs, size_t n, struct group *g, unsigned ng)
 					least = k;
 			part[i] = least;
 		}
+		g[part[i]].hostof[g[part[i]].n] = hostof[i];
 		g[part[i]].jobs[g[part[i]].n++] = jobs[i];
 	}
-	rc = 0;
-out:
+	free(part);
+	return 0;
+}
+
+/* Frees what fetch_hosts_build filled in, and the arrays. */
+static void
+hosts_free(struct host *hosts, struct host **hostof, size_t n)
+{
+	size_t i;
+
 	for (i = 0; hosts && i < n; i++)
 		free(hosts[i].name);
 	free(hosts);
 	free(hostof);
-	free(part);
-	return rc;
 }
 
 int
@@ -641,19 +644,31 @@ fetch_all(const struct fetch_opts *o, struct fetch_job **jobs, size_t n,
 {
 	unsigned ng = o->threads > 1 ? o->threads : 1, k, par = o->max_parallel ? o->max_parallel : 1;
 	struct group g[FETCH_MAX_THREADS] = {{0}};
+	struct host *hosts = calloc(n ? n : 1, sizeof *hosts),
+	    **hostof = calloc(n ? n : 1, sizeof *hostof);
 	int rc = 0;
 
 	if (ng > FETCH_MAX_THREADS)
 		ng = FETCH_MAX_THREADS;
 	if (ng > n / 2)
 		ng = n / 2 ? (unsigned)(n / 2) : 1;
-	if (ng == 1)
-		return fetch_group(o, par, jobs, n, done, ctx, err, errlen);
-	if (split(jobs, n, g, ng) < 0) {
-		for (k = 0; k < ng; k++)
+	/* The hosts are found once for all the loops (each finding its own
+	 * again was 2% of the instructions of a pass where nothing had
+	 * changed); a host's counts are still only its own loop's to touch. */
+	if (!hosts || !hostof || fetch_hosts_build(jobs, n, hosts, hostof) < 0 ||
+	    (ng > 1 && split(jobs, hosts, hostof, n, g, ng) < 0)) {
+		for (k = 0; k < ng; k++) {
 			free(g[k].jobs);
+			free(g[k].hostof);
+		}
+		hosts_free(hosts, hostof, n);
 		errf(err, errlen, "cannot start the transfer engine: out of memory");
 		return -1;
+	}
+	if (ng == 1) {
+		rc = fetch_group(o, par, jobs, hostof, n, done, ctx, err, errlen);
+		hosts_free(hosts, hostof, n);
+		return rc;
 	}
 	/* Each loop's share of max_parallel follows its share of the jobs:
 	 * one busy host in one loop keeps what it had alone. */
@@ -661,7 +676,8 @@ fetch_all(const struct fetch_opts *o, struct fetch_job **jobs, size_t n,
 		size_t share = (par * g[k].n + n - 1) / n;
 
 		g[k] = (struct group){ .o = o, .max_parallel = share ? (unsigned)share : 1,
-		    .jobs = g[k].jobs, .n = g[k].n, .done = done, .ctx = ctx };
+		    .jobs = g[k].jobs, .hostof = g[k].hostof, .n = g[k].n, .done = done,
+		    .ctx = ctx };
 		if (k && pthread_create(&g[k].t, NULL, group_main, &g[k]) == 0)
 			g[k].threaded = 1;
 	}
@@ -678,6 +694,8 @@ fetch_all(const struct fetch_opts *o, struct fetch_job **jobs, size_t n,
 			rc = -1;
 		}
 		free(g[k].jobs);
+		free(g[k].hostof);
 	}
+	hosts_free(hosts, hostof, n);
 	return rc;
 }
