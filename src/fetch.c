@@ -25,10 +25,10 @@ struct fetch_run {
 	char *started;
 	size_t n, next;          /* jobs before next have all started */
 	unsigned active, max_parallel;
-	/* Finished transfers, their handles kept for the next: creating and
+	/* Finished transfers' handles, reset for the next: creating and
 	 * cleaning up one per feed was a tenth of a pass where nothing had
 	 * changed. At most max_parallel. */
-	struct xfer **spare;
+	CURL **spare;
 	unsigned nspare;
 	char *ua, *ae;           /* the User-Agent and Accept-Encoding lines */
 	struct curl_slist *proxy_hdrs;  /* the User-Agent, for a proxy */
@@ -218,41 +218,6 @@ on_body(char *p, size_t size, size_t n, void *ud)
 
 #define SET(opt, val) (bad |= curl_easy_setopt(e, (opt), (val)) != CURLE_OK)
 
-/* The options every transfer shares, set once per handle: a finished
- * transfer's handle keeps them for the next (xfer_free), where resetting
- * and setting them again was 6% of the instructions of a pass where
- * nothing had changed. -1 if out of memory. */
-static int
-xfer_configure(struct fetch_run *r, struct xfer *x)
-{
-	const struct fetch_opts *o = r->o;
-	CURL *e = x->easy;
-	int bad = 0;
-
-	SET(CURLOPT_PRIVATE, x);
-	SET(CURLOPT_ERRORBUFFER, x->errbuf);
-	SET(CURLOPT_NOSIGNAL, 1L);
-	SET(CURLOPT_WRITEFUNCTION, on_body);
-	SET(CURLOPT_WRITEDATA, x);
-	SET(CURLOPT_HEADERFUNCTION, on_header);
-	SET(CURLOPT_HEADERDATA, x);
-	SET(CURLOPT_ACCEPT_ENCODING, "");
-	SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-	SET(CURLOPT_PIPEWAIT, 1L);
-	SET(CURLOPT_FOLLOWLOCATION, 1L);
-	SET(CURLOPT_MAXREDIRS, (long)MAX_REDIRECTS);
-	SET(CURLOPT_PROTOCOLS_STR, "http,https");
-	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	SET(CURLOPT_CONNECTTIMEOUT, o->connect_timeout);
-	SET(CURLOPT_TIMEOUT, o->timeout);
-	SET(CURLOPT_LOW_SPEED_LIMIT, o->low_speed_limit);
-	SET(CURLOPT_LOW_SPEED_TIME, o->low_speed_time);
-	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
-	/* A proxy's CONNECT does not see the job's headers, only these. */
-	SET(CURLOPT_PROXYHEADER, r->proxy_hdrs);
-	return bad ? -1 : 0;
-}
-
 /* 1 if one of the job's own headers is called name (a name and colon). */
 static int
 job_has_header(const struct fetch_job *j, const char *name)
@@ -266,19 +231,22 @@ job_has_header(const struct fetch_job *j, const char *name)
 	return 0;
 }
 
-/* Sets what is the job's own: its URL, the protocols it may use, its
- * validators and headers. The User-Agent and Accept-Encoding lines go
- * with the headers, unless the feed sets its own: from CURLOPT_USERAGENT
+/* Configures a transfer. The User-Agent and Accept-Encoding lines go with
+ * the job's headers, unless the feed sets its own: from CURLOPT_USERAGENT
  * and CURLOPT_ACCEPT_ENCODING alone, curl formats each into a line of its
  * own for every transfer, a byte at a time (5% of the instructions of a
- * pass where nothing had changed). -1 if out of memory. */
+ * pass where nothing had changed). Every option is set for every transfer:
+ * a handle that kept its options from the transfer before, not reset,
+ * kept that transfer's speed too, and took a second longer to see a
+ * stall. -1 if out of memory. */
 static int
 xfer_setup(struct fetch_run *r, struct xfer *x)
 {
+	const struct fetch_opts *o = r->o;
 	const struct fetch_job *j = x->job;
 	CURL *e = x->easy;
 	size_t i;
-	int bad = 0, file = fetch_is_file_url(j->url);
+	int bad = 0;
 
 	if (add_header(x, "If-None-Match", j->etag) < 0 ||
 	    add_header(x, "If-Modified-Since", j->last_modified) < 0)
@@ -291,11 +259,28 @@ xfer_setup(struct fetch_run *r, struct xfer *x)
 	if (!job_has_header(j, "Accept-Encoding") && add_header(x, NULL, r->ae) < 0)
 		return -1;
 	SET(CURLOPT_URL, j->url);
+	SET(CURLOPT_PRIVATE, x);
+	SET(CURLOPT_ERRORBUFFER, x->errbuf);
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_WRITEFUNCTION, on_body);
+	SET(CURLOPT_WRITEDATA, x);
+	SET(CURLOPT_HEADERFUNCTION, on_header);
+	SET(CURLOPT_HEADERDATA, x);
 	SET(CURLOPT_HTTPHEADER, x->hdrs);
-	if (file != x->file) {
-		SET(CURLOPT_PROTOCOLS_STR, file ? "file" : "http,https");
-		x->file = file;
-	}
+	/* A proxy's CONNECT does not see the job's headers, only these. */
+	SET(CURLOPT_PROXYHEADER, r->proxy_hdrs);
+	SET(CURLOPT_ACCEPT_ENCODING, "");
+	SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	SET(CURLOPT_PIPEWAIT, 1L);
+	SET(CURLOPT_FOLLOWLOCATION, 1L);
+	SET(CURLOPT_MAXREDIRS, (long)MAX_REDIRECTS);
+	SET(CURLOPT_PROTOCOLS_STR, fetch_is_file_url(j->url) ? "file" : "http,https");
+	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_CONNECTTIMEOUT, o->connect_timeout);
+	SET(CURLOPT_TIMEOUT, o->timeout);
+	SET(CURLOPT_LOW_SPEED_LIMIT, o->low_speed_limit);
+	SET(CURLOPT_LOW_SPEED_TIME, o->low_speed_time);
+	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
 	return bad ? -1 : 0;
 }
 
@@ -335,8 +320,6 @@ xfer_result(struct xfer *x, CURLcode res, const struct fetch_opts *o)
 	}
 }
 
-/* Ends a transfer: its handle, options kept, goes to the spares while
- * there is room. */
 static void
 xfer_free(struct fetch_run *r, struct xfer *x)
 {
@@ -344,40 +327,32 @@ xfer_free(struct fetch_run *r, struct xfer *x)
 		return;
 	if (x->easy) {
 		curl_multi_remove_handle(r->multi, x->easy);
-		curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
+		if (r->spare && r->nspare < r->max_parallel) {
+			curl_easy_reset(x->easy);
+			r->spare[r->nspare++] = x->easy;
+		} else {
+			curl_easy_cleanup(x->easy);
+		}
 	}
 	curl_slist_free_all(x->hdrs);
-	x->hdrs = NULL;
 	buf_free(&x->body);
-	if (x->easy && r->spare && r->nspare < r->max_parallel) {
-		r->spare[r->nspare++] = x;
-		return;
-	}
-	if (x->easy)
-		curl_easy_cleanup(x->easy);
 	free(x);
 }
 
 static struct xfer *
 xfer_new(struct fetch_run *r, size_t i)
 {
-	struct xfer *x;
+	struct xfer *x = calloc(1, sizeof *x);
 
-	if (r->nspare) {
-		x = r->spare[--r->nspare];
-	} else if (!(x = calloc(1, sizeof *x))) {
+	if (!x)
 		return NULL;
-	} else if (!(x->easy = curl_easy_init()) || xfer_configure(r, x) < 0) {
-		xfer_free(r, x);
-		return NULL;
-	}
 	x->job = r->jobs[i];
 	x->index = i;
 	x->host = r->hostof[i];
 	x->max_body = r->o->max_body;
-	x->too_big = x->oom = 0;
-	x->errbuf[0] = '\0';
-	if (xfer_setup(r, x) < 0 || curl_multi_add_handle(r->multi, x->easy) != CURLM_OK) {
+	x->easy = r->nspare ? r->spare[--r->nspare] : curl_easy_init();
+	if (!x->easy || xfer_setup(r, x) < 0 ||
+	    curl_multi_add_handle(r->multi, x->easy) != CURLM_OK) {
 		xfer_free(r, x);
 		return NULL;
 	}
@@ -484,10 +459,8 @@ run_free(struct fetch_run *r)
 {
 	free(r->live);
 	free(r->started);
-	while (r->nspare) {
-		curl_easy_cleanup(r->spare[--r->nspare]->easy);
-		free(r->spare[r->nspare]);
-	}
+	while (r->nspare)
+		curl_easy_cleanup(r->spare[--r->nspare]);
 	free(r->spare);
 	free(r->ua);
 	free(r->ae);

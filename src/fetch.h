@@ -61,7 +61,9 @@ typedef void (*fetch_done_fn)(struct fetch_job *job, void *ctx);
  * (fetch_job_clear); fetch_all never touches a job after its done(). A
  * job's outputs must be zero or from an earlier fetch: they are cleared
  * when it starts. Validators or headers holding control bytes are not
- * sent. Once a host fails to resolve, its later jobs fail at once.
+ * sent; a job's own User-Agent or Accept-Encoding header replaces the
+ * one fetch_all sends. Once a host fails to resolve, its later jobs fail
+ * at once.
  * With threads > 1 the jobs are shared out by host between that many
  * loops (never more than n / 2), each on a thread with a share of
  * max_parallel in proportion to its jobs, and done() is called from any

@@ -31,7 +31,6 @@ struct xfer {
 	struct buf body;
 	size_t max_body;
 	int too_big, oom;
-	int file;                /* the handle is set for a file: URL */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
