@@ -638,7 +638,8 @@ store_each_feed_state(struct store *s,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Binds feed and its state as ?1 to ?10, in FEED_STATE_COLUMNS' order. */
+/* Binds feed as ?1 and its state as ?2 to ?10, in the order of
+ * FEED_STATE_COLUMNS (whose last, rowid, is not bound). */
 static void
 bind_state(sqlite3_stmt *st, const char *feed, const struct feed_state *fs)
 {
@@ -661,9 +662,8 @@ store_save_feed_state(struct store *s, const char *feed, const struct feed_state
 
 	/* The row it was read from, when it still holds this feed: one
 	 * b-tree to go through, where the upsert goes through the name's
-	 * index too. In a pass of 16,000 feeds where nothing had changed,
-	 * the upserts were a tenth of the instructions; this is 2/3 of
-	 * them. */
+	 * index too (in a pass of 16,000 feeds where nothing had changed,
+	 * the upserts took 177 M instructions, these 121 M). */
 	if (fs->row) {
 		if (!(st = store_prep(s, "UPDATE feed_state SET"
 		    " last_attempt = ?2, last_success = ?3, next_due = ?4,"
