@@ -72,19 +72,20 @@ bench bench-fetch test valgrind: export BENCH_SERVE = $(abspath $(BENCH_SERVE_BI
 # default 7 times up to 1,000 feeds and 5 above),
 # per-stage times (run --stats), growth between sizes, a second full pass
 # of new items over the largest history (BENCH_HISTORY=0 leaves it out),
-# and the same job in Python with feedparser on BENCH_PEER_SIZES, run
-# BENCH_PEER_REPEAT times (skipped when feedparser is missing). See
-# scripts/bench.
+# and the same job in Python with feedparser on BENCH_PEER_SIZES (by
+# default the first and the largest), run BENCH_PEER_REPEAT times (by
+# default 3 up to 4,000 feeds, 1 above; skipped when feedparser is
+# missing). See scripts/bench.
 BENCH_SIZES ?= 1000 4000 16000
-BENCH_PEER_SIZES ?= $(firstword $(BENCH_SIZES))
+BENCH_PEER_SIZES ?= $(firstword $(BENCH_SIZES)) $(lastword $(BENCH_SIZES))
 BENCH_HISTORY ?= 1
 BENCH_REPEAT ?=
-BENCH_PEER_REPEAT ?= 3
+BENCH_PEER_REPEAT ?=
 
 .PHONY: bench
 bench: $(EARSHOT)
 	@BENCH_SIZES="$(BENCH_SIZES)" BENCH_ITEMS=$(BENCH_ITEMS) BENCH_HOSTS=$(BENCH_HOSTS) \
 	    BENCH_MENTIONS=$(BENCH_MENTIONS) BENCH_PEER_SIZES="$(BENCH_PEER_SIZES)" \
 	    BENCH_HISTORY=$(BENCH_HISTORY) BENCH_REPEAT=$(BENCH_REPEAT) \
-	    BENCH_PEER_REPEAT=$(BENCH_PEER_REPEAT) \
+	    BENCH_PEER_REPEAT="$(BENCH_PEER_REPEAT)" \
 	    scripts/bench $(EARSHOT) $(BUILD)/bench/e2e
